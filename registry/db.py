@@ -1,0 +1,152 @@
+"""Access to Neo4j: one driver, managed transactions, and driver errors turned into domain errors.
+
+Every Cypher statement in the project goes through :func:`run`, which takes the query as a
+constant string and user values only as ``$parameters``, and counts statements per context so
+tests can prove that a request's query count does not grow with its page size.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import GraphDatabase, ManagedTransaction
+from neo4j import exceptions as nx
+
+from registry.errors import DatabaseUnavailable, FieldError, RegistryError, ValidationError
+from registry.settings import Settings, get_settings
+
+__all__ = ["Database", "run", "run_single", "count_queries", "local_server_for"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+_query_counter: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+    "chuyengia_query_counter", default=None
+)
+
+
+def run(tx: ManagedTransaction, query: str, **params: Any) -> list[dict[str, Any]]:
+    """Run one statement inside a managed transaction and return its rows as dicts."""
+    counter = _query_counter.get()
+    if counter is not None:
+        counter[0] += 1
+    return [record.data() for record in tx.run(query, params)]
+
+
+def run_single(tx: ManagedTransaction, query: str, **params: Any) -> dict[str, Any] | None:
+    rows = run(tx, query, **params)
+    return rows[0] if rows else None
+
+
+@contextmanager
+def count_queries() -> Iterator[list[int]]:
+    """Count the statements run in this context: ``with count_queries() as n: ...; n[0]``."""
+    box = [0]
+    token = _query_counter.set(box)
+    try:
+        yield box
+    finally:
+        _query_counter.reset(token)
+
+
+def local_server_for(settings: Settings):
+    from registry.localdb import LocalNeo4j
+
+    return LocalNeo4j(
+        settings.data_dir, settings.local_port, settings.local_heap, settings.local_pagecache
+    )
+
+
+def _translate(exc: Exception) -> RegistryError:
+    if isinstance(exc, nx.ConstraintError):
+        msg = exc.message or ""
+        prop = "id"
+        for key in ("orcid", "email", "code", "tokenHash", "slug"):
+            if f"`{key}`" in msg or f"'{key}'" in msg:
+                prop = key
+        return ValidationError([FieldError(prop, "a record with this value already exists")])
+    if isinstance(exc, nx.AuthError):
+        return DatabaseUnavailable("the graph database refused our credentials")
+    if isinstance(exc, (nx.ServiceUnavailable, nx.SessionExpired, nx.DriverError, OSError)):
+        return DatabaseUnavailable("the graph database cannot be reached")
+    if isinstance(exc, nx.TransientError):
+        return DatabaseUnavailable("the graph database is busy; try again")
+    raise exc
+
+
+class Database:
+    """A driver plus the database name, with managed read and write transactions."""
+
+    def __init__(self, driver: neo4j.Driver, database: str, uri: str):
+        self.driver = driver
+        self.database = database
+        self.uri = uri
+
+    @classmethod
+    def connect(cls, settings: Settings | None = None, *, start_local: bool = True) -> Database:
+        settings = settings or get_settings()
+        if settings.uses_local_server:
+            server = local_server_for(settings)
+            if start_local:
+                server.start(settings.start_timeout)
+            uri, password = server.uri, server.password()
+        else:
+            uri, password = settings.neo4j_uri, settings.neo4j_password
+        driver = GraphDatabase.driver(
+            uri,
+            auth=(settings.neo4j_user, password),
+            connection_timeout=1.5,
+            connection_acquisition_timeout=5.0,
+            max_transaction_retry_time=settings.db_retry_seconds,
+            max_connection_pool_size=settings.db_pool_size,
+            liveness_check_timeout=30.0,
+            notifications_min_severity="OFF",
+        )
+        return cls(driver, settings.neo4j_database, uri)
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def read(self, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        try:
+            with self.driver.session(database=self.database) as session:
+                return session.execute_read(work, *args, **kwargs)
+        except RegistryError:
+            raise
+        except (nx.Neo4jError, nx.DriverError, OSError) as exc:
+            raise _translate(exc) from exc
+
+    def write(self, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        try:
+            with self.driver.session(database=self.database) as session:
+                return session.execute_write(work, *args, **kwargs)
+        except RegistryError:
+            raise
+        except (nx.Neo4jError, nx.DriverError, OSError) as exc:
+            raise _translate(exc) from exc
+
+    def query(self, cypher: str, **params: Any) -> list[dict[str, Any]]:
+        """A single read-only statement (constant Cypher, values as parameters)."""
+        return self.read(lambda tx: run(tx, cypher, **params))
+
+    def execute(self, cypher: str, **params: Any) -> list[dict[str, Any]]:
+        """A single write statement (constant Cypher, values as parameters)."""
+        return self.write(lambda tx: run(tx, cypher, **params))
+
+    def ping(self) -> bool:
+        try:
+            self.query("RETURN 1 AS ok")
+            return True
+        except RegistryError:
+            return False

@@ -1,0 +1,68 @@
+"""Test fixtures: a real Neo4j of the tests' own (own port, own data folder).
+
+The suite never touches demo or user data: it ignores ``NEO4J_URI`` and starts a local server
+under ``var/test-neo4j`` on port 7688, unless ``CHUYENGIA_TEST_NEO4J_URI`` names a server that
+is meant for tests (with ``CHUYENGIA_TEST_NEO4J_PASSWORD``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_test_uri = os.environ.get("CHUYENGIA_TEST_NEO4J_URI")
+for _key in ("NEO4J_URI", "NEO4J_PASSWORD", "NEO4J_USER", "NEO4J_DATABASE"):
+    os.environ.pop(_key, None)
+if _test_uri:
+    os.environ["NEO4J_URI"] = _test_uri
+    os.environ["NEO4J_PASSWORD"] = os.environ.get("CHUYENGIA_TEST_NEO4J_PASSWORD", "")
+os.environ["CHUYENGIA_ENV"] = "test"
+os.environ["CHUYENGIA_DATA_DIR"] = os.environ.get(
+    "CHUYENGIA_TEST_DATA_DIR", str(ROOT / "var" / "test-neo4j")
+)
+os.environ["CHUYENGIA_NEO4J_PORT"] = os.environ.get("CHUYENGIA_TEST_NEO4J_PORT", "7688")
+os.environ.setdefault("CHUYENGIA_NEO4J_HEAP", "1g")
+os.environ.setdefault("CHUYENGIA_NEO4J_PAGECACHE", "512m")
+os.environ["CHUYENGIA_MODEL_DIR"] = str(ROOT / "var" / "test-models")
+
+from registry.db import Database, local_server_for  # noqa: E402  (env first)
+from registry.migrations import migrate  # noqa: E402
+from registry.settings import Settings  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings()
+
+
+@pytest.fixture(scope="session")
+def database(settings: Settings):
+    """The test server, started once per run; stopped at the end if this run started it."""
+    server = local_server_for(settings) if settings.uses_local_server else None
+    was_running = bool(server and server.status().running)
+    db = Database.connect(settings)
+    migrate(db)
+    yield db
+    db.close()
+    if server is not None and not was_running and not os.environ.get("CHUYENGIA_KEEP_TEST_DB"):
+        server.stop()
+
+
+def wipe(db: Database) -> None:
+    """Remove every node but the migration records (schema stays)."""
+    while db.execute(
+        "MATCH (n) WHERE NOT n:SchemaMigration WITH n LIMIT 20000 DETACH DELETE n "
+        "RETURN count(*) AS n"
+    )[0]["n"]:
+        pass
+
+
+@pytest.fixture
+def db(database: Database) -> Database:
+    """An empty registry (schema in place) for one test."""
+    wipe(database)
+    return database

@@ -1,0 +1,78 @@
+"""The real Neo4j: local server management and migrations."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from registry.db import Database
+from registry.localdb import LocalNeo4j, LocalNeo4jError
+from registry.migrations import MIGRATIONS, applied, migrate
+
+
+def test_migrations_are_recorded_and_idempotent(db: Database):
+    assert applied(db) == sorted(m.id for m in MIGRATIONS)
+    assert migrate(db) == []  # nothing left to apply
+    # Running every statement again is harmless too.
+    for m in MIGRATIONS:
+        for statement in m.statements:
+            db.execute(statement)
+    names = {r["name"] for r in db.query("SHOW INDEXES YIELD name RETURN name")}
+    assert {"expert_text", "publication_text", "expert_id_unique"} <= names
+
+
+def test_fulltext_indexes_fold_vietnamese(db: Database):
+    rows = db.query(
+        "SHOW INDEXES YIELD name, options WHERE name = 'expert_text' "
+        "RETURN options.indexConfig['fulltext.analyzer'] AS analyzer"
+    )
+    assert rows == [{"analyzer": "standard-folding"}]
+
+
+def test_uniqueness_constraint_becomes_validation_error(db: Database):
+    from registry.errors import ValidationError
+
+    db.execute("CREATE (:Skill {id: 'x'})")
+    with pytest.raises(ValidationError) as err:
+        db.execute("CREATE (:Skill {id: 'x'})")
+    assert err.value.errors[0].path == "id"
+
+
+def test_authentication_is_on(database: Database, settings):
+    from neo4j import GraphDatabase
+    from neo4j.exceptions import AuthError
+
+    if not settings.uses_local_server:
+        pytest.skip("external test server: its auth is not ours to check")
+    with GraphDatabase.driver(database.uri, auth=("neo4j", "neo4j")) as driver:
+        with pytest.raises(AuthError):
+            driver.verify_connectivity()
+
+
+def test_password_is_generated_and_private(database: Database, settings):
+    server = LocalNeo4j(settings.data_dir, settings.local_port)
+    mode = server.password_file.stat().st_mode & 0o777
+    assert mode == 0o600
+    assert len(server.password()) >= 24
+
+
+def test_start_refuses_a_taken_port(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        server = LocalNeo4j(tmp_path / "other", port)
+        with pytest.raises(LocalNeo4jError, match=f"port {port} .* taken"):
+            server.start(timeout=10)
+
+
+def test_missing_java_is_reported(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(LocalNeo4jError, match="Java is not installed"):
+        LocalNeo4j.check_java()
+
+
+def test_status_of_a_stopped_server(tmp_path):
+    st = LocalNeo4j(tmp_path / "never", 7999).status()
+    assert not st.running and st.pid is None
