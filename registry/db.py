@@ -63,7 +63,7 @@ def local_server_for(settings: Settings):
 
 
 def _translate(exc: Exception) -> RegistryError:
-    if isinstance(exc, nx.ConstraintError):
+    if isinstance(exc, nx.ConstraintError) and "already exists" in (exc.message or ""):
         msg = exc.message or ""
         prop = "id"
         for key in ("orcid", "email", "code", "tokenHash", "slug"):

@@ -85,6 +85,21 @@ MIGRATIONS: tuple[Migration, ...] = (
         "range indexes for the filters and sorts the API offers",
         tuple(_range(label, prop) for label, prop in _RANGE),
     ),
+    Migration(
+        "0004-accounts-audit-tasks",
+        "audit look-ups by subject and actor, task and programme listings, task-code sequences",
+        (
+            _unique("Sequence", "id"),
+            *(_range(label, prop) for label, prop in (
+                ("AuditEvent", "subjectId"), ("AuditEvent", "actorId"), ("Task", "createdAt"),
+                ("Programme", "createdAt"), ("Programme", "code"), ("Account", "role"),
+                ("Shortlist", "taskId"), ("Organization", "country"),
+            )),
+            # CONTAINS on folded names (organization search) needs a text index, not a range one.
+            "CREATE TEXT INDEX organization_namefolded_text IF NOT EXISTS "
+            "FOR (n:Organization) ON (n.nameFolded)",
+        ),
+    ),
 )
 
 
@@ -93,8 +108,10 @@ def applied(db: Database) -> list[str]:
     return [r["id"] for r in rows]
 
 
-def migrate(db: Database) -> list[str]:
-    """Apply the migrations not yet applied; returns the ids applied now. Safe to re-run."""
+def migrate(db: Database, *, reference: bool = True) -> list[str]:
+    """Apply the migrations not yet applied, then load the reference data (taxonomy, lists,
+    organizations) when its version is not in the graph yet. Returns the migration ids applied
+    now. Safe to re-run."""
     done = set(applied(db))
     now: list[str] = []
     for migration in MIGRATIONS:
@@ -112,4 +129,8 @@ def migrate(db: Database) -> list[str]:
         log.info("applied migration %s", migration.id)
         now.append(migration.id)
     db.execute("CALL db.awaitIndexes(300)")
+    if reference:
+        from registry.taxonomy import sync_reference
+
+        sync_reference(db)
     return now

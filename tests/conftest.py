@@ -52,11 +52,17 @@ def database(settings: Settings):
         server.stop()
 
 
+_KEEP = (
+    "n:SchemaMigration OR n:Skill OR n:TechArea OR n:TaxonomyVersion "
+    "OR (n:Organization AND coalesce(n.source, '') <> 'PROFILE')"
+)
+
+
 def wipe(db: Database) -> None:
-    """Remove every node but the migration records (schema stays)."""
+    """Remove every node but the schema records and the reference data (taxonomy, lists,
+    reference organizations), which migrate() loads once per data version."""
     while db.execute(
-        "MATCH (n) WHERE NOT n:SchemaMigration WITH n LIMIT 20000 DETACH DELETE n "
-        "RETURN count(*) AS n"
+        f"MATCH (n) WHERE NOT ({_KEEP}) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS n"
     )[0]["n"]:
         pass
 

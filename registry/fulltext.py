@@ -1,0 +1,33 @@
+"""Turning what a person typed into a safe Lucene query for Neo4j's full-text indexes.
+
+The text is folded (diacritics and đ removed, lower case) and split into words; every Lucene
+operator character is dropped, so input can never change the query's structure. Words are
+joined with AND (all must match); the last word may match as a prefix for type-ahead.
+"""
+
+from __future__ import annotations
+
+import re
+
+from registry.names import fold
+
+__all__ = ["lucene_query", "words"]
+
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset("a an and the of for in on to with by or".split())
+MAX_WORDS = 12
+
+
+def words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(fold(text or "")) if w not in _STOP][:MAX_WORDS]
+
+
+def lucene_query(text: str, *, prefix_last: bool = False, any_word: bool = False) -> str | None:
+    """A Lucene query for ``text``, or ``None`` when nothing searchable remains."""
+    terms = words(text)
+    if not terms:
+        return None
+    parts = list(terms)
+    if prefix_last and len(parts[-1]) >= 2:
+        parts[-1] = f"({parts[-1]} OR {parts[-1]}*)"
+    return (" OR " if any_word else " AND ").join(parts)

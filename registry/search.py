@@ -1,0 +1,249 @@
+"""Expert search: free text, filters, sorting, facets and cursor pagination.
+
+The Cypher is assembled only from constant fragments chosen by allow-list (one per filter and
+per sort key); every value a caller gives travels as a ``$parameter``. Free text goes through
+the folding full-text indexes over profiles and publications, so ``nguyen duc`` finds
+``Nguyễn Đức``. Visibility is part of every query: anonymous callers see PUBLIC profiles,
+signed-in callers PUBLIC and REGISTERED ones, admins all; an expert also sees their own.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from neo4j import ManagedTransaction
+
+from registry.db import Database, run
+from registry.errors import FieldError, ValidationError
+from registry.fulltext import lucene_query
+from registry.taxonomy import narrower_closure
+
+__all__ = ["ExpertFilter", "ExpertSort", "Viewer", "SearchPage", "search_experts", "facets",
+           "encode_cursor", "decode_cursor", "MAX_PAGE"]
+
+MAX_PAGE = 100
+TEXT_HITS = 5000  # full-text hits considered per index before filtering
+
+
+class ExpertSort(str, Enum):
+    RELEVANCE = "RELEVANCE"
+    NAME = "NAME"
+    H_INDEX = "H_INDEX"
+    EXPERIENCE = "EXPERIENCE"
+    UPDATED = "UPDATED"
+
+
+# Sort key -> (ORDER BY fragment, key expression). Only these strings reach Cypher.
+_ORDER = {
+    ExpertSort.RELEVANCE: ("relevance DESC, e.nameSort ASC, e.id ASC", "relevance"),
+    ExpertSort.NAME: ("e.nameSort ASC, e.id ASC", "e.nameSort"),
+    ExpertSort.H_INDEX: ("e.hIndex DESC, e.nameSort ASC, e.id ASC", "e.hIndex"),
+    ExpertSort.EXPERIENCE: ("e.yearsExperience DESC, e.nameSort ASC, e.id ASC",
+                            "e.yearsExperience"),
+    ExpertSort.UPDATED: ("e.updatedAt DESC, e.id ASC", "e.updatedAt"),
+}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is searching: decides which visibility levels are included."""
+
+    signed_in: bool = False
+    admin: bool = False
+    expert_id: str | None = None
+
+    @property
+    def visibilities(self) -> list[str]:
+        if self.admin:
+            return ["PUBLIC", "REGISTERED", "PRIVATE"]
+        return ["PUBLIC", "REGISTERED"] if self.signed_in else ["PUBLIC"]
+
+
+@dataclass(frozen=True)
+class ExpertFilter:
+    text: str | None = None
+    skills: tuple[str, ...] = ()
+    skills_mode: str = "ANY"  # ANY | ALL
+    areas: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    diaspora: tuple[str, ...] = ()
+    availability: tuple[str, ...] = ()
+    min_years: int | None = None
+    min_h_index: int | None = None
+    languages: tuple[str, ...] = ()
+    organization: str | None = None
+    verified: bool | None = None
+
+
+@dataclass
+class SearchPage:
+    ids: list[str]
+    scores: list[float]
+    total_count: int
+    offset: int
+    has_next: bool
+    cursors: list[str] = field(default_factory=list)
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, path: str = "after") -> int:
+    if cursor is None:
+        return 0
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        offset = json.loads(raw)["o"]
+        if isinstance(offset, int) and not isinstance(offset, bool) and 0 <= offset < 10**7:
+            return offset
+    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        pass
+    raise ValidationError([FieldError(path, "is not a cursor this API returned")])
+
+
+_TEXT_SOURCE = """
+CALL () {
+  CALL db.index.fulltext.queryNodes('expert_text', $q, {limit: $hits}) YIELD node, score
+  RETURN node AS e, score
+  UNION ALL
+  CALL db.index.fulltext.queryNodes('publication_text', $q, {limit: $hits}) YIELD node, score
+  MATCH (node)<-[:AUTHORED]-(e:Expert)
+  RETURN e, score * 0.5 AS score
+}
+WITH e, sum(score) AS relevance
+"""
+_ALL_SOURCE = "MATCH (e:Expert) WITH e, 0.0 AS relevance\n"
+
+# Filter name -> Cypher predicate over `e`; included only when the filter is given.
+_PREDICATES = {
+    "visibility": "(e.visibility IN $visibilities OR e.id = $self)",
+    "skills_any": "EXISTS { (e)-[:HAS_SKILL]->(s:Skill) WHERE s.id IN $skillAny }",
+    "skills_all": "ALL(g IN $skillGroups WHERE EXISTS { (e)-[:HAS_SKILL]->(s:Skill) "
+                  "WHERE s.id IN g })",
+    "areas": "EXISTS { (e)-[:HAS_SKILL]->(:Skill)-[:IN_AREA]->(a:TechArea) "
+             "WHERE a.id IN $areas }",
+    "countries": "e.residenceCountry IN $countries",
+    "diaspora": "e.diaspora IN $diaspora",
+    "availability": "e.availability IN $availability",
+    "min_years": "e.yearsExperience >= $minYears",
+    "min_h_index": "e.hIndex >= $minHIndex",
+    "languages": "ALL(l IN $languages WHERE l IN e.languages)",
+    "organization": "EXISTS { (e)-[:WORKS_AT|STUDIED_AT]->(:Organization {id: $org}) }",
+    "verified": "e.verified = $verified",
+}
+
+
+def _where(tx: ManagedTransaction, f: ExpertFilter, viewer: Viewer) -> tuple[str, dict[str, Any]]:
+    names = ["visibility"]
+    params: dict[str, Any] = {"visibilities": viewer.visibilities, "self": viewer.expert_id}
+    if f.skills:
+        if f.skills_mode == "ALL":
+            names.append("skills_all")
+            params["skillGroups"] = [narrower_closure(tx, [s]) for s in f.skills]
+        else:
+            names.append("skills_any")
+            params["skillAny"] = narrower_closure(tx, list(f.skills))
+    for name, key, value in (
+        ("areas", "areas", list(f.areas)), ("countries", "countries", list(f.countries)),
+        ("diaspora", "diaspora", list(f.diaspora)),
+        ("availability", "availability", list(f.availability)),
+        ("languages", "languages", list(f.languages)),
+    ):
+        if value:
+            names.append(name)
+            params[key] = value
+    for name, key, value in (
+        ("min_years", "minYears", f.min_years), ("min_h_index", "minHIndex", f.min_h_index),
+        ("organization", "org", f.organization), ("verified", "verified", f.verified),
+    ):
+        if value is not None:
+            names.append(name)
+            params[key] = value
+    return "WHERE " + "\n  AND ".join(_PREDICATES[n] for n in names) + "\n", params
+
+
+def _source(f: ExpertFilter) -> tuple[str, dict[str, Any]]:
+    q = lucene_query(f.text or "") if f.text else None
+    if f.text and q is None:
+        raise ValidationError([FieldError("filter.text", "has no searchable words")])
+    return (_TEXT_SOURCE, {"q": q, "hits": TEXT_HITS}) if q else (_ALL_SOURCE, {})
+
+
+def search_experts(
+    db: Database, *, filter: ExpertFilter, sort: ExpertSort = ExpertSort.RELEVANCE,
+    first: int = 20, after: str | None = None, viewer: Viewer = Viewer(),
+) -> SearchPage:
+    if not 0 <= first <= MAX_PAGE:
+        raise ValidationError([FieldError("first", f"must be between 0 and {MAX_PAGE}")])
+    offset = decode_cursor(after)
+    source, sparams = _source(filter)
+    if sort == ExpertSort.RELEVANCE and not sparams:
+        sort = ExpertSort.NAME
+    order, _ = _ORDER[sort]
+
+    def work(tx: ManagedTransaction) -> SearchPage:
+        where, params = _where(tx, filter, viewer)
+        params.update(sparams, skip=offset, first=first)
+        page = run(tx, source + where + f"RETURN e.id AS id, relevance ORDER BY {order} "
+                   "SKIP $skip LIMIT $first", **params)
+        if len(page) < first or first == 0:
+            total = offset + len(page) if page or offset == 0 else None
+        else:
+            total = None
+        if total is None:
+            total = run(tx, source + where + "RETURN count(e) AS n", **params)[0]["n"]
+        return SearchPage(
+            ids=[r["id"] for r in page], scores=[float(r["relevance"]) for r in page],
+            total_count=total, offset=offset, has_next=offset + len(page) < total,
+            cursors=[encode_cursor(offset + i + 1) for i in range(len(page))],
+        )
+
+    return db.read(work)
+
+
+_FACETS = """
+WITH collect(e) AS es
+CALL (es) {
+  UNWIND es AS e
+  MATCH (e)-[:HAS_SKILL]->(:Skill)-[:IN_AREA]->(a:TechArea)
+  WITH a.id AS key, count(DISTINCT e) AS n
+  RETURN collect({key: key, count: n}) AS areas
+}
+CALL (es) {
+  UNWIND es AS e
+  WITH e.residenceCountry AS key, count(*) AS n
+  RETURN collect({key: key, count: n}) AS countries
+}
+CALL (es) {
+  UNWIND es AS e
+  WITH e.diaspora AS key, count(*) AS n
+  RETURN collect({key: key, count: n}) AS diaspora
+}
+CALL (es) {
+  UNWIND es AS e
+  WITH coalesce(e.availability, 'UNKNOWN') AS key, count(*) AS n
+  RETURN collect({key: key, count: n}) AS availability
+}
+RETURN size(es) AS total, areas, countries, diaspora, availability
+"""
+
+
+def facets(db: Database, *, filter: ExpertFilter, viewer: Viewer = Viewer()) -> dict[str, Any]:
+    """Counts by strategic-technology group, country, diaspora status and availability."""
+    source, sparams = _source(filter)
+
+    def work(tx: ManagedTransaction) -> dict[str, Any]:
+        where, params = _where(tx, filter, viewer)
+        params.update(sparams)
+        row = run(tx, source + where + _FACETS, **params)[0]
+        for key in ("areas", "countries", "diaspora", "availability"):
+            row[key] = sorted(row[key], key=lambda b: (-b["count"], str(b["key"])))
+        return row
+
+    return db.read(work)

@@ -1,0 +1,106 @@
+"""The Expert aggregate on the real graph: create, read, update, delete, versions, folding."""
+
+from __future__ import annotations
+
+import pytest
+
+from registry import experts
+from registry.db import Database
+from registry.errors import NotFound, ValidationError, VersionConflict
+from registry.profile import validate_profile
+from registry.search import ExpertFilter, Viewer, search_experts
+from tests.factories import profile
+
+
+def test_create_and_read_back_a_full_profile(db: Database):
+    doc = experts.create_expert(db, profile())
+    assert doc["version"] == 1
+    assert doc["fullName"] == "Nguyễn Minh Đức"
+    assert doc["residenceCountry"] == "US" and doc["diaspora"] == "OVERSEAS"
+    assert {s["skill"] for s in doc["skills"]} == {"machine-learning", "deep-learning"}
+    assert doc["employment"][0]["organization"]["name"] == "Analog Chips Inc."
+    assert doc["publications"][0]["doi"] == "10.1109/isscc.2021.1234"
+    assert doc["projects"][0]["relation"] == "LED"
+    assert doc["projects"][0]["areas"] == ["semiconductor-chips"]
+    assert doc["nameFolded"] == "nguyen minh duc"
+    again = experts.read_profile(db, doc["id"])
+    assert again == doc
+
+
+def test_the_same_identity_gets_the_same_id():
+    a = validate_profile(profile())
+    b = validate_profile(profile(fullName="Nguyen Minh Duc"))
+    assert a["id"] == b["id"]  # the e-mail identifies the record, not the folded name
+
+
+def test_update_with_current_version_and_conflict_with_stale(db: Database):
+    doc = experts.create_expert(db, profile())
+    updated = experts.update_expert(db, doc["id"], 1, lambda d: {**d, "headline": "Kiến trúc sư SoC"})
+    assert updated["version"] == 2 and updated["headline"] == "Kiến trúc sư SoC"
+    with pytest.raises(VersionConflict) as err:
+        experts.update_expert(db, doc["id"], 1, lambda d: {**d, "headline": "lost"})
+    assert err.value.current == 2
+    assert experts.read_profile(db, doc["id"])["headline"] == "Kiến trúc sư SoC"
+
+
+def test_invalid_update_writes_nothing(db: Database):
+    doc = experts.create_expert(db, profile())
+    with pytest.raises(ValidationError) as err:
+        experts.update_expert(db, doc["id"], 1, lambda d: {
+            **d, "skills": [{"skill": "machine-learning", "level": 9}]})
+    assert [e.path for e in err.value.errors] == ["skills.0.level"]
+    assert experts.read_profile(db, doc["id"]) == doc
+
+
+def test_remove_a_sub_item_and_orphaned_works_go(db: Database):
+    doc = experts.create_expert(db, profile())
+    experts.update_expert(db, doc["id"], 1, lambda d: {**d, "publications": [], "patents": []})
+    assert db.query("MATCH (p:Publication) RETURN count(p) AS n")[0]["n"] == 0
+    assert db.query("MATCH (p:Patent) RETURN count(p) AS n")[0]["n"] == 0
+
+
+def test_shared_publication_links_coauthors(db: Database):
+    pub = {"title": "Vietnamese LLM evaluation", "year": 2024, "doi": "10.1000/vi-llm"}
+    a = experts.create_expert(db, profile(email="a@example.org", publications=[pub]))
+    b = experts.create_expert(db, profile(email="b@example.org", fullName="Trần Thị Lan",
+                                          publications=[pub]))
+    rows = db.query("MATCH (x:Expert {id: $a})-[:AUTHORED]->(p)<-[:AUTHORED]-(y:Expert) "
+                    "RETURN y.id AS id", a=a["id"])
+    assert rows == [{"id": b["id"]}]
+
+
+def test_delete(db: Database):
+    doc = experts.create_expert(db, profile())
+    with pytest.raises(VersionConflict):
+        experts.delete_expert(db, doc["id"], 7)
+    experts.delete_expert(db, doc["id"], 1)
+    with pytest.raises(NotFound):
+        experts.read_profile(db, doc["id"])
+    assert db.query("MATCH (n) WHERE n:Publication OR n:Project RETURN count(n) AS n")[0]["n"] == 0
+
+
+def test_creating_an_existing_id_is_refused(db: Database):
+    experts.create_expert(db, profile())
+    with pytest.raises(ValidationError) as err:
+        experts.create_expert(db, profile())
+    assert err.value.errors[0].path == "id"
+
+
+@pytest.mark.parametrize("query, name", [
+    ("Nguyen Duc", "Nguyễn Minh Đức"),
+    ("nguyễn đức", "Nguyễn Minh Đức"),
+    ("dang", "Đặng Văn Hải"),
+    ("ĐẶNG", "Đặng Văn Hải"),
+    ("Hai Dang", "Đặng Văn Hải"),
+    ("sigma delta", None),
+])
+def test_folding_search_finds_vietnamese_names(db: Database, query, name):
+    experts.create_expert(db, profile())
+    experts.create_expert(db, profile(email="hai@example.org", fullName="Đặng Văn Hải",
+                                      headline="Robot tự hành", publications=[], patents=[]))
+    page = search_experts(db, filter=ExpertFilter(text=query), viewer=Viewer(signed_in=True))
+    names = [experts.read_profile(db, i)["fullName"] for i in page.ids]
+    if name is None:
+        assert names == []  # patents are not part of the text index
+    else:
+        assert names[0] == name
