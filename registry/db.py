@@ -30,7 +30,7 @@ _query_counter: contextvars.ContextVar[list[int] | None] = contextvars.ContextVa
 )
 
 
-def run(tx: ManagedTransaction, query: str, **params: Any) -> list[dict[str, Any]]:
+def run(tx: ManagedTransaction, query: str, /, **params: Any) -> list[dict[str, Any]]:
     """Run one statement inside a managed transaction and return its rows as dicts."""
     counter = _query_counter.get()
     if counter is not None:
@@ -38,7 +38,7 @@ def run(tx: ManagedTransaction, query: str, **params: Any) -> list[dict[str, Any
     return [record.data() for record in tx.run(query, params)]
 
 
-def run_single(tx: ManagedTransaction, query: str, **params: Any) -> dict[str, Any] | None:
+def run_single(tx: ManagedTransaction, query: str, /, **params: Any) -> dict[str, Any] | None:
     rows = run(tx, query, **params)
     return rows[0] if rows else None
 
@@ -136,11 +136,11 @@ class Database:
         except (nx.Neo4jError, nx.DriverError, OSError) as exc:
             raise _translate(exc) from exc
 
-    def query(self, cypher: str, **params: Any) -> list[dict[str, Any]]:
+    def query(self, cypher: str, /, **params: Any) -> list[dict[str, Any]]:
         """A single read-only statement (constant Cypher, values as parameters)."""
         return self.read(lambda tx: run(tx, cypher, **params))
 
-    def execute(self, cypher: str, **params: Any) -> list[dict[str, Any]]:
+    def execute(self, cypher: str, /, **params: Any) -> list[dict[str, Any]]:
         """A single write statement (constant Cypher, values as parameters)."""
         return self.write(lambda tx: run(tx, cypher, **params))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from registry.db import Database, run
+from registry.db import Database
 
 __all__ = ["MIGRATIONS", "Migration", "migrate", "applied"]
 
@@ -104,7 +104,10 @@ MIGRATIONS: tuple[Migration, ...] = (
 
 
 def applied(db: Database) -> list[str]:
-    rows = db.query("MATCH (m:SchemaMigration) RETURN m.id AS id ORDER BY id")
+    rows = db.query(
+        "MATCH (m:SchemaMigration) WHERE NOT m.id STARTS WITH 'reference-data:' "
+        "RETURN m.id AS id ORDER BY id"
+    )
     return [r["id"] for r in rows]
 
 

@@ -7,6 +7,7 @@ is meant for tests (with ``CHUYENGIA_TEST_NEO4J_PASSWORD``).
 
 from __future__ import annotations
 
+import fcntl
 import os
 from pathlib import Path
 
@@ -40,7 +41,16 @@ def settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
-def database(settings: Settings):
+def _exclusive_test_database(settings: Settings):
+    """Test runs sharing one test server take turns: each wipes the data between tests."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.data_dir / ".test-session.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+@pytest.fixture(scope="session")
+def database(settings: Settings, _exclusive_test_database):
     """The test server, started once per run; stopped at the end if this run started it."""
     server = local_server_for(settings) if settings.uses_local_server else None
     was_running = bool(server and server.status().running)
@@ -54,7 +64,7 @@ def database(settings: Settings):
 
 _KEEP = (
     "n:SchemaMigration OR n:Skill OR n:TechArea OR n:TaxonomyVersion "
-    "OR (n:Organization AND coalesce(n.source, '') <> 'PROFILE')"
+    "OR (n:Organization AND n.source = 'REFERENCE')"
 )
 
 
