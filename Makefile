@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 CLI := $(VENV)/bin/chuyengia
 STAMP := $(VENV)/.installed
 
-.PHONY: install neo4j run test stop bench clean
+.PHONY: install browser neo4j run test stop bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Debian's Chromium for the end-to-end tests of the web pages (browser downloads are not
+# possible here; Playwright drives this executable).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
 neo4j: install
 	$(CLI) db start
 
@@ -26,7 +33,7 @@ run: neo4j
 	$(CLI) seed --if-empty
 	$(CLI) serve
 
-test: install
+test: install browser
 	$(PY) -m pytest
 
 stop: install

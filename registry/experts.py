@@ -15,6 +15,7 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
+from registry import audit
 from registry.db import Database, run, run_single
 from registry.errors import NotFound, VersionConflict
 from registry.names import fold
@@ -259,7 +260,9 @@ def expert_exists(tx: ManagedTransaction, expert_id: str) -> bool:
 
 def create_expert(db: Database, raw: dict[str, Any], *, registered_by: str | None = None
                   ) -> dict[str, Any]:
-    """Validate and create a new profile; refuses an id that exists already."""
+    """Validate and create a new profile; refuses an id that exists already. The registration
+    is written to the audit trail (EXPERT_REGISTERED by ``registered_by``, None for the
+    system) in the same transaction."""
     doc = validate_profile(raw)
     if registered_by:
         doc["registeredBy"] = registered_by
@@ -270,6 +273,8 @@ def create_expert(db: Database, raw: dict[str, Any], *, registered_by: str | Non
 
             raise ValidationError([FieldError("id", "an expert with this id exists already")])
         write_profiles(tx, [doc])
+        audit.record(tx, actor_id=registered_by, action=audit.AuditAction.EXPERT_REGISTERED,
+                     subject_kind="Expert", subject_id=doc["id"])
         return read_profiles(tx, [doc["id"]])[doc["id"]]
 
     return db.write(work)
@@ -280,11 +285,16 @@ def update_expert(
     expert_id: str,
     version: int,
     change: Callable[[dict[str, Any]], dict[str, Any]],
+    *,
+    actor_id: str | None = None,
+    action: audit.AuditAction | None = None,
 ) -> dict[str, Any]:
     """Apply ``change`` to the profile read at ``version``; a stale version is a conflict.
 
     The expert node is write-locked before its version is compared, so of concurrent updates
     made from the same version exactly one wins and the others get ``VersionConflict``.
+    With ``action`` the change is written to the audit trail (by ``actor_id``, with the names
+    of the fields that changed) in the same transaction.
     """
 
     def work(tx: ManagedTransaction) -> dict[str, Any]:
@@ -293,11 +303,15 @@ def update_expert(
             raise NotFound("Expert", expert_id)
         if row["version"] != version:
             raise VersionConflict("Expert", expert_id, version, row["version"])
-        current = read_profiles(tx, [expert_id])[expert_id]
-        proposed = change(_editable(current))
+        current = _editable(read_profiles(tx, [expert_id])[expert_id])
+        proposed = change(dict(current))
         proposed["id"] = expert_id
         doc = validate_profile(proposed)
         write_profiles(tx, [doc])
+        if action is not None:
+            changed = sorted(k for k in proposed if proposed.get(k) != current.get(k))
+            audit.record(tx, actor_id=actor_id, action=action, subject_kind="Expert",
+                         subject_id=expert_id, detail={"fields": changed})
         return read_profiles(tx, [expert_id])[expert_id]
 
     return db.write(work)

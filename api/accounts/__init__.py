@@ -1,0 +1,1 @@
+"""Accounts as the API shows them, and ``me``: who the caller is."""

@@ -1,0 +1,2 @@
+"""Decisions on a task's candidates (shortlisted, contacted, interviewed, selected, rejected):
+the type and ``recordDecision``. Decisions teach the matcher."""

@@ -1,0 +1,39 @@
+"""The one way experts are loaded for a request, with visibility applied, and the batched
+audit of contact-detail reads.
+
+``load_experts`` reads every requested profile in one statement and returns ``None`` for a
+profile the caller may not see (``api.permissions.may_view_profile``), exactly as for one that
+does not exist, so existence does not leak. Every resolver that returns an expert (search,
+``expert(id)``, ``me``, collaborators, paths, candidates) goes through the loader built on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from api.context import Context
+from api.experts.types import ExpertType
+from api.permissions import may_view_profile
+from registry import audit, experts
+
+__all__ = ["load_experts", "record_contact_reads"]
+
+
+async def load_experts(ctx: Context, ids: Sequence[str]) -> list[ExpertType | None]:
+    docs = await ctx.read(experts.read_profiles, list(ids))
+    out: list[ExpertType | None] = []
+    for expert_id in ids:
+        doc = docs.get(expert_id)
+        visible = doc is not None and may_view_profile(
+            ctx, expert_id=expert_id, visibility=doc.get("visibility"))
+        out.append(ExpertType.from_doc(doc) if visible else None)
+    return out
+
+
+async def record_contact_reads(ctx: Context, expert_ids: Sequence[str]) -> list[bool]:
+    """One audit event per expert whose contact details the caller reads, one statement."""
+    await ctx.db_call(
+        audit.record_many, ctx.db, actor_id=ctx.account_id,
+        action=audit.AuditAction.CONTACT_READ, subject_kind="Expert",
+        subject_ids=list(expert_ids), detail={"via": "graphql"})
+    return [True] * len(expert_ids)

@@ -1,0 +1,1 @@
+"""Bulk import of expert profiles through the API: ``importExperts`` and its per-row report."""

@@ -1,0 +1,1 @@
+"""Organizations (universities, institutes, companies, agencies): types, loaders, queries."""

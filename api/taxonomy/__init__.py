@@ -1,0 +1,1 @@
+"""The strategic-technology lists and the skill taxonomy: types, loaders and queries."""

@@ -1,0 +1,120 @@
+"""Shared pieces of the benchmarks: a dedicated Neo4j, demo data of a given size, a served API.
+
+Benchmarks never touch demo, user or test data: each uses a local Neo4j with its own data
+folder under ``var/`` and its own port.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+from registry.db import Database
+from registry.localdb import LocalNeo4j
+from registry.migrations import migrate
+from registry.settings import PROJECT_ROOT, Settings
+
+__all__ = ["bench_server", "ensure_demo", "served_api", "percentile", "machine", "summary"]
+
+
+def machine() -> str:
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{platform.machine()}, {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}"
+
+
+def bench_server(name: str, port: int) -> tuple[LocalNeo4j, Database]:
+    """A benchmark's own Neo4j under ``var/bench-<name>``, started and migrated."""
+    server = LocalNeo4j(PROJECT_ROOT / "var" / f"bench-{name}", port, heap="2g", pagecache="2g")
+    server.start(300)
+    settings = Settings(NEO4J_URI=server.uri, NEO4J_PASSWORD=server.password())
+    db = Database.connect(settings)
+    migrate(db)
+    return server, db
+
+
+def ensure_demo(db: Database, experts: int, *, seed: int = 57) -> float:
+    """Make the database hold exactly the demo registry of ``experts`` experts; returns the
+    seconds spent seeding (0 when it was there already)."""
+    from seed.demo import seed_demo
+
+    have = db.query("MATCH (e:Expert) RETURN count(e) AS n")[0]["n"]
+    if have == experts:
+        return 0.0
+    while db.execute("MATCH (n) WHERE NOT (n:SchemaMigration OR n:Skill OR n:TechArea OR "
+                     "n:TaxonomyVersion OR (n:Organization AND n.source = 'REFERENCE')) "
+                     "WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS n")[0]["n"]:
+        pass
+    started = time.perf_counter()
+    seed_demo(db, experts=experts, seed=seed, progress=True)
+    return time.perf_counter() - started
+
+
+def _free_port() -> int:
+    with contextlib.closing(socket.socket()) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def served_api(server: LocalNeo4j, *, workers: int = 2, env: dict[str, str] | None = None
+               ) -> Iterator[str]:
+    """Run ``server:create_app`` under uvicorn against ``server``; yields the base URL."""
+    port = _free_port()
+    child_env = {**os.environ, "NEO4J_URI": server.uri, "NEO4J_PASSWORD": server.password(),
+                 "CHUYENGIA_ENV": "production", "CHUYENGIA_RATE_LIMIT": "1000000",
+                 **(env or {})}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "server:create_app", "--factory", "--host",
+         "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level",
+         "warning", "--no-access-log"],
+        cwd=PROJECT_ROOT, env=child_env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                    break
+            if proc.poll() is not None:
+                raise RuntimeError("the API server exited during start-up")
+            time.sleep(0.3)
+        else:
+            raise RuntimeError("the API server did not become ready in 120 s")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * q / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def summary(latencies_s: list[float]) -> dict[str, float]:
+    ms = [x * 1000 for x in latencies_s]
+    return {"n": len(ms), "p50": percentile(ms, 50), "p95": percentile(ms, 95),
+            "p99": percentile(ms, 99), "mean": statistics.fmean(ms) if ms else float("nan")}
+
+
+def write_figures(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)

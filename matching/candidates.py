@@ -1,0 +1,176 @@
+"""Candidate retrieval: who is worth scoring for a task, a few thousand at most.
+
+Two sources, merged:
+
+* the index (``matching.snapshot``): experts holding a required skill or one of its taxonomy
+  neighbours (two links), with a cheap pre-score (weighted best credit per requirement);
+* the graph's full-text indexes over profiles (``expert_text``) and publications
+  (``publication_text``), queried once with the task's text folded into a Lucene OR query
+  (``registry.fulltext.lucene_query(any_word=True)``).
+
+Visibility is applied here with the caller's ``Viewer`` (the API passes it), and so is the
+optional ``ExpertFilter`` of the search API. Beyond ``limit`` candidates the lowest
+pre-scores are cut; ``CandidateSet.total`` says how many matched before the cut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from matching.features import task_areas, task_query
+from matching.snapshot import COL, VISIBILITY_CODES, ExpertIndex, language_columns
+from matching.task import TaskSpec
+from registry.db import Database
+from registry.errors import FieldError, ValidationError
+from registry.fulltext import lucene_query
+from registry.search import ExpertFilter, Viewer
+
+__all__ = ["CandidateSet", "retrieve", "visible_mask", "filter_mask", "MAX_CANDIDATES"]
+
+MAX_CANDIDATES = 3000
+TEXT_HITS = 2000
+_TEXT_SHARE = 0.5  # a full-text hit's pre-score weight against the skills'
+
+_FULLTEXT = """
+CALL () {
+  CALL db.index.fulltext.queryNodes('expert_text', $q, {limit: $hits}) YIELD node, score
+  RETURN node.id AS id, score
+  UNION ALL
+  CALL db.index.fulltext.queryNodes('publication_text', $q, {limit: $hits}) YIELD node, score
+  MATCH (node)<-[:AUTHORED]-(e:Expert)
+  RETURN e.id AS id, score * 0.5 AS score
+}
+RETURN id, sum(score) AS score ORDER BY score DESC LIMIT $hits
+"""
+_AVAILABILITY = {"FULL_TIME": 1, "PART_TIME": 2, "ADVISORY": 3, "UNAVAILABLE": 4}
+
+
+@dataclass(frozen=True)
+class CandidateSet:
+    rows: np.ndarray  # best pre-score first
+    total: int
+    text_hits: int
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.rows)
+
+
+def visible_mask(index: ExpertIndex, viewer: Viewer) -> np.ndarray:
+    """Rows the viewer may see: by visibility level, and always their own profile."""
+    n = index.n_rows
+    allowed = [VISIBILITY_CODES[v] for v in viewer.visibilities]
+    mask = np.isin(index.visibility[:n], allowed) & index.alive_mask()
+    own = index.row_of.get(viewer.expert_id) if viewer.expert_id else None
+    if own is not None:
+        mask[own] = index.alive[own]
+    return mask
+
+
+def fulltext_hits(db: Database, text: str, hits: int = TEXT_HITS) -> dict[str, float]:
+    """Experts whose profile or publications match any word of ``text`` (folded)."""
+    q = lucene_query(text, any_word=True)
+    if q is None:
+        return {}
+    return {r["id"]: float(r["score"]) for r in db.query(_FULLTEXT, q=q, hits=hits)}
+
+
+def _skill_prescore(index: ExpertIndex, task: TaskSpec) -> np.ndarray:
+    n = index.n_rows
+    score = np.zeros(n)
+    total = task.total_weight or 1.0
+    for req in task.requirements:
+        neighbours = index.graph.neighbours(req.skill)
+        if not neighbours:
+            continue
+        cols = [nb.index for nb in neighbours]
+        held = (index.levels[:, cols] > 0).multiply(np.array([nb.credit for nb in neighbours]))
+        score += req.weight / total * np.asarray(held.max(axis=1).todense()).ravel()
+    return score
+
+
+def filter_mask(index: ExpertIndex, f: ExpertFilter, *, db: Database | None = None
+                ) -> np.ndarray:
+    """Rows that pass the search API's filter (same meaning as ``registry.search``)."""
+    n = index.n_rows
+    mask = np.ones(n, dtype=bool)
+    num = index.num[:n]
+    graph = index.graph
+    if f.skills:
+        groups = [[graph.index[s] for s in graph.narrower_closure(k) if s in graph.index]
+                  for k in f.skills]
+        has = [np.asarray(index.levels[:, g].getnnz(axis=1) > 0).ravel() if g
+               else np.zeros(n, dtype=bool) for g in groups]
+        mask &= np.logical_and.reduce(has) if f.skills_mode == "ALL" \
+            else np.logical_or.reduce(has)
+    if f.areas:
+        cols = [graph.area_index[a] for a in _areas(f.areas) if a in graph.area_index]
+        mask &= (index.areas[:, cols].getnnz(axis=1) > 0) if cols else False
+    if f.countries:
+        mask &= np.isin(index.country[:n], list(f.countries))
+    if f.availability:
+        mask &= np.isin(num[:, COL["availability"]],
+                        [_AVAILABILITY[a] for a in f.availability if a in _AVAILABILITY])
+    if f.min_years is not None:
+        mask &= num[:, COL["years_experience"]] >= f.min_years
+    if f.min_h_index is not None:
+        mask &= num[:, COL["h_index"]] >= f.min_h_index
+    if f.verified is not None:
+        mask &= (num[:, COL["verified"]] > 0) == f.verified
+    if f.languages:
+        cols = language_columns(f.languages)
+        enough = len(cols) == len(set(f.languages))
+        mask &= (index.languages[:, cols].getnnz(axis=1) == len(cols)) if enough else False
+    if f.diaspora or f.organization:
+        for row in np.flatnonzero(mask):
+            r = index.records[row]
+            if r is None or (f.diaspora and r.diaspora not in f.diaspora) or (
+                    f.organization and f.organization not in r.organizations):
+                mask[row] = False
+    if f.text:
+        if lucene_query(f.text) is None:
+            raise ValidationError([FieldError("filter.text", "has no searchable words")])
+        if db is None:
+            raise ValueError("a text filter needs the database")
+        hits = index.rows(fulltext_hits(db, f.text, hits=10 * TEXT_HITS))
+        text_mask = np.zeros(n, dtype=bool)
+        text_mask[hits] = True
+        mask &= text_mask
+    return mask
+
+
+def _areas(areas: Iterable[str]) -> frozenset[str]:
+    return task_areas(TaskSpec(title="", requirements=(), areas=tuple(areas)))
+
+
+def retrieve(db: Database, index: ExpertIndex, task: TaskSpec, *, viewer: Viewer = Viewer(),
+             filter: ExpertFilter | None = None, limit: int = MAX_CANDIDATES,
+             include: Iterable[str] = ()) -> CandidateSet:
+    """The task's candidates the viewer may see, best pre-score first, at most ``limit``.
+
+    ``include`` adds experts regardless of skills and text (for example those already
+    decided on), still subject to visibility and the filter.
+    """
+    hits = fulltext_hits(db, task_query(task, index.graph))
+    with index.lock:
+        score = _skill_prescore(index, task)
+        matched = score > 0
+        text_score = np.zeros(index.n_rows)
+        text_rows = index.rows(hits)
+        if len(text_rows):
+            values = np.array([hits[index.records[r].id] for r in text_rows])
+            text_score[text_rows] = values / values.max()
+            matched[text_rows] = True
+        extra = index.rows(include)
+        matched[extra] = True
+        matched &= visible_mask(index, viewer)
+        if filter is not None:
+            matched &= filter_mask(index, filter, db=db)
+        rows = np.flatnonzero(matched)
+        pre = score[rows] + _TEXT_SHARE * text_score[rows]
+        pre[np.isin(rows, extra)] = np.inf
+        order = np.lexsort((rows, -pre))
+        return CandidateSet(rows[order][:limit], len(rows), len(text_rows))

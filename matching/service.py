@@ -1,0 +1,336 @@
+"""The matcher's facade for the API and the CLI: rank, similar experts, teams, eligibility.
+
+One :class:`Matcher` per process (:func:`get_matcher`). It holds the expert index
+(``matching.snapshot``), refreshed before each use when older than ``max_staleness`` seconds
+(an incremental read of what changed), and the model loader (``matching.models``), which
+picks up a newly trained model without a restart.
+
+A ranking runs: retrieve candidates the viewer may see (``matching.candidates``), compute
+their features in one vectorised pass (``matching.features``), apply the hard rules
+(``matching.hard_rules``; failures go to ``excluded`` with their reasons), score with the
+model in use, sort, and explain the requested page only (``matching.explain``). The result
+names the model (``transparent-v1`` or a learned model's id) and the strategic-technology
+list the task refers to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from matching.candidates import CandidateSet, retrieve, visible_mask
+from matching.eligibility import SchemeResult
+from matching.explain import (
+    Evidence, MissingSkill, Reason, SkillMatch, evidence_items, reasons, skill_matches,
+)
+from matching.features import FEATURES, FeatureMatrix, compute_features, task_query
+from matching.hard_rules import (
+    AVAILABILITY, ROLE_ELIGIBILITY, RuleFailure, check_hard_rules, role_schemes,
+)
+from matching.models import LoadedModel, ModelLoader, ModelStore
+from matching.rankers import contributions
+from matching.similar import SimilarExpert, similar_experts
+from matching.snapshot import ExpertIndex, RefreshReport
+from matching.task import TaskSpec, task_from_input, task_from_saved
+from matching.teams import Team, form_team
+from matching.text import TextModel
+from registry.db import Database
+from registry.errors import FieldError, NotFound, ValidationError
+from registry.search import ExpertFilter, Viewer, decode_cursor, encode_cursor
+from registry.settings import get_settings
+from seed.reference import load_eligibility
+
+__all__ = ["Candidate", "Excluded", "Ranking", "Matcher", "get_matcher", "resolve_task",
+           "MAX_FIRST"]
+
+MAX_FIRST = 100
+MAX_EXCLUDED = 200
+
+
+@dataclass(frozen=True)
+class Candidate:
+    expert_id: str
+    score: float
+    rank: int
+    reasons: tuple[Reason, ...]
+    matched_skills: tuple[SkillMatch, ...]
+    missing_skills: tuple[MissingSkill, ...]
+    evidence: tuple[Evidence, ...]
+    eligibility: tuple[SchemeResult, ...]
+    """The schemes that concern the task's role (for the record; they do not change the score)."""
+    role_eligibility: SchemeResult | None
+    """For a chief-engineer task: the Decree 231 verdict that let the candidate through."""
+    features: Mapping[str, float]
+    cursor: str
+
+
+@dataclass(frozen=True)
+class Excluded:
+    expert_id: str
+    score: float
+    rules: tuple[RuleFailure, ...]
+    role_eligibility: SchemeResult | None
+
+
+@dataclass(frozen=True)
+class Ranking:
+    task_id: str | None
+    candidates: tuple[Candidate, ...]
+    excluded: tuple[Excluded, ...]
+    excluded_total: int
+    total_count: int
+    has_next_page: bool
+    end_cursor: str | None
+    model_id: str
+    tech_list_id: str | None
+    retrieved: int
+    truncated: bool
+    role_schemes: tuple[str, ...]
+
+
+@dataclass
+class _Scored:
+    fm: FeatureMatrix
+    scores: np.ndarray
+    failures: list[list[RuleFailure]]
+    role: list[SchemeResult | None]
+    model: LoadedModel
+    candidates: CandidateSet
+
+
+def resolve_task(db: Database, task: Any, *, known_skills: Any = None) -> TaskSpec:
+    """A task id, a saved ``registry.programmes.Task``, a :class:`TaskSpec`, or an unsaved
+    task input (a mapping of the same shape as a saved task's input)."""
+    if isinstance(task, TaskSpec):
+        return task
+    if isinstance(task, str):
+        from registry.programmes import get_tasks
+
+        found = db.read(get_tasks, [task]).get(task)
+        if found is None:
+            raise NotFound("Task", task)
+        return task_from_saved(found)
+    if isinstance(task, Mapping):
+        return task_from_input(task, known_skills=known_skills)
+    return task_from_saved(task)
+
+
+def _scores(model: LoadedModel, X: np.ndarray) -> np.ndarray:
+    estimator = model.estimator
+    if len(X) == 0:
+        return np.zeros(0)
+    if hasattr(estimator, "predict_proba") and len(getattr(estimator, "classes_", ())) == 2:
+        return estimator.predict_proba(X)[:, 1]
+    return np.asarray(estimator.decision_function(X), dtype=float)
+
+
+class Matcher:
+    """Ranks experts for tasks. Thread-safe; one per process is enough.
+
+    Parameters
+    ----------
+    model_dir : path, optional
+        Where trained models live (default: ``settings.model_dir``).
+    max_staleness : float
+        Seconds an index may go without a refresh before it is used.
+    poll_seconds : float
+        How often the model loader looks at the ``current`` pointer.
+    text_refit : {"background", "sync", "never"}
+        When the evidence ranker is refitted after profiles changed (``matching.text``).
+    today : date, optional
+        Reference date for recency and age (tests pin it).
+    """
+
+    def __init__(self, *, model_dir: Any = None, max_staleness: float = 0.25,
+                 poll_seconds: float = 1.0, text_refit: str = "background",
+                 text_refit_delay: float = 30.0, use_evidence: bool = True,
+                 today: dt.date | None = None):
+        self.store = ModelStore(model_dir or get_settings().model_dir)
+        self.models = ModelLoader(self.store, poll_seconds=poll_seconds)
+        self.max_staleness = max_staleness
+        self.text_refit = text_refit
+        self.text_refit_delay = text_refit_delay
+        self.use_evidence = use_evidence
+        self.today = today
+        self._index: ExpertIndex | None = None
+        self._refreshed = float("-inf")
+        self._lock = threading.RLock()
+        self.last_refresh: RefreshReport | None = None
+
+    # The index ---------------------------------------------------------------------------
+
+    def rebuild(self, db: Database) -> ExpertIndex:
+        text = TextModel(use_evidence=self.use_evidence, refit=self.text_refit,
+                         refit_delay=self.text_refit_delay)
+        index = ExpertIndex.build(db, text=text, on=self.today)
+        with self._lock:
+            self._index, self._refreshed = index, time.monotonic()
+        return index
+
+    def refresh(self, db: Database) -> RefreshReport:
+        """Apply what changed in the registry since the last look (builds on first use)."""
+        with self._lock:
+            if self._index is None:
+                self.rebuild(db)
+                return RefreshReport()
+            report = self._index.refresh(db)
+            self._refreshed = time.monotonic()
+            self.last_refresh = report
+            return report
+
+    def index(self, db: Database) -> ExpertIndex:
+        with self._lock:
+            if self._index is None or time.monotonic() - self._refreshed >= self.max_staleness:
+                self.refresh(db)
+            assert self._index is not None
+            return self._index
+
+    @property
+    def model(self) -> LoadedModel:
+        return self.models.get()
+
+    # Scoring -----------------------------------------------------------------------------
+
+    def task(self, db: Database, task: Any, index: ExpertIndex | None = None) -> TaskSpec:
+        graph = (index or self.index(db)).graph
+        return resolve_task(db, task, known_skills=graph.skills)
+
+    def _score(self, db: Database, index: ExpertIndex, spec: TaskSpec, *, viewer: Viewer,
+               filter: ExpertFilter | None, include: Iterable[str] = (),
+               chosen: Sequence[str] = (), rules: Sequence[str] | None = None) -> _Scored:
+        found = retrieve(db, index, spec, viewer=viewer, filter=filter, include=include)
+        model = self.model
+        with index.lock:
+            fm = compute_features(index, spec, found.rows, chosen=chosen, today=self.today)
+            outcome = (check_hard_rules(index, spec, fm.rows) if rules is None
+                       else check_hard_rules(index, spec, fm.rows, rules=rules))
+        return _Scored(fm, _scores(model, fm.X), outcome.failures, outcome.role, model, found)
+
+    def features_for(self, db: Database, task: Any, expert_ids: Sequence[str], *,
+                     viewer: Viewer = Viewer(admin=True)) -> tuple[FeatureMatrix, np.ndarray]:
+        """Features of the given experts for a task, computed among the task's candidates
+        (so relative features mean what they mean at ranking time). Returns the matrix and
+        a mask of the experts found."""
+        index = self.index(db)
+        spec = self.task(db, task, index)
+        scored = self._score(db, index, spec, viewer=viewer, filter=None, include=expert_ids)
+        pos = {e: i for i, e in enumerate(scored.fm.ids)}
+        found = np.array([e in pos for e in expert_ids], dtype=bool)
+        picks = np.array([pos[e] for e in expert_ids if e in pos], dtype=np.intp)
+        return scored.fm.subset(picks), found
+
+    # Public API --------------------------------------------------------------------------
+
+    def rank(self, db: Database, task: Any, *, first: int = 20, after: str | None = None,
+             viewer: Viewer = Viewer(), filter: ExpertFilter | None = None,
+             chosen: Sequence[str] = ()) -> Ranking:
+        """Ranked candidates for a saved task (id or object) or an unsaved task input.
+
+        ``first``/``after`` page through the candidates that pass the hard rules; the
+        ``excluded`` list (best scores first, at most 200, ``excluded_total`` counts all)
+        comes with every page.
+        """
+        if not 0 <= first <= MAX_FIRST:
+            raise ValidationError([FieldError("first", f"must be between 0 and {MAX_FIRST}")])
+        offset = decode_cursor(after)
+        index = self.index(db)
+        spec = self.task(db, task, index)
+        s = self._score(db, index, spec, viewer=viewer, filter=filter, chosen=chosen)
+        passed = np.array([not f for f in s.failures], dtype=bool)
+        ids = np.array(s.fm.ids, dtype=object)
+        ok = np.flatnonzero(passed)
+        ok = ok[np.lexsort((ids[ok], -s.scores[ok]))]
+        page = ok[offset:offset + first]
+        bad = np.flatnonzero(~passed)
+        bad = bad[np.lexsort((ids[bad], -s.scores[bad]))]
+        with index.lock:
+            candidates = self._explain(index, spec, s, page, offset)
+        excluded = tuple(Excluded(s.fm.ids[i], round(float(s.scores[i]), 6),
+                                  tuple(s.failures[i]), s.role[i]) for i in bad[:MAX_EXCLUDED])
+        return Ranking(
+            task_id=spec.id, candidates=candidates, excluded=excluded, excluded_total=len(bad),
+            total_count=len(ok), has_next_page=offset + len(page) < len(ok),
+            end_cursor=candidates[-1].cursor if candidates else None,
+            model_id=s.model.model_id, tech_list_id=spec.tech_list_id,
+            retrieved=len(s.fm.ids), truncated=s.candidates.truncated,
+            role_schemes=tuple(sch.id for sch in role_schemes(spec)))
+
+    def _explain(self, index: ExpertIndex, spec: TaskSpec, s: _Scored, page: np.ndarray,
+                 offset: int) -> tuple[Candidate, ...]:
+        if len(page) == 0:
+            return ()
+        contrib = contributions(s.model.estimator, s.fm.X[page], reference=s.fm.X.mean(axis=0))
+        records = [index.records[s.fm.rows[i]] for i in page]
+        found = index.text.evidence(task_query(spec, index.graph), records)
+        schemes = {sch.id for sch in load_eligibility().for_role(spec.role_sought)}
+        out = []
+        for k, i in enumerate(page):
+            matched, missing = skill_matches(s.fm, i, index)
+            row = int(s.fm.rows[i])
+            out.append(Candidate(
+                expert_id=s.fm.ids[i], score=round(float(s.scores[i]), 6), rank=offset + k + 1,
+                reasons=tuple(reasons(s.fm, i, contrib[k], index)),
+                matched_skills=tuple(matched), missing_skills=tuple(missing),
+                evidence=tuple(evidence_items(found.get(s.fm.ids[i], []))),
+                eligibility=tuple(r for r in index.eligibility(row) if r.scheme_id in schemes),
+                role_eligibility=s.role[i],
+                features={f: round(float(v), 6) for f, v in zip(FEATURES, s.fm.X[i])},
+                cursor=encode_cursor(offset + k + 1)))
+        return tuple(out)
+
+    def similar_experts(self, db: Database, expert_id: str, *, first: int = 10,
+                        viewer: Viewer = Viewer()) -> list[SimilarExpert]:
+        if not 0 <= first <= MAX_FIRST:
+            raise ValidationError([FieldError("first", f"must be between 0 and {MAX_FIRST}")])
+        index = self.index(db)
+        with index.lock:
+            visible = visible_mask(index, viewer)
+            row = index.row_of.get(expert_id)
+            if row is None or not visible[row]:
+                raise NotFound("Expert", expert_id)
+            return similar_experts(index, expert_id, visible, first=first)
+
+    def recommend_team(self, db: Database, task: Any, size: int, *,
+                       viewer: Viewer = Viewer()) -> Team:
+        """A lead eligible for the task's role and members covering its required skills."""
+        if not 1 <= size <= 30:
+            raise ValidationError([FieldError("size", "must be between 1 and 30")])
+        index = self.index(db)
+        spec = self.task(db, task, index)
+        s = self._score(db, index, spec, viewer=viewer, filter=None,
+                        rules=(AVAILABILITY, ROLE_ELIGIBILITY))
+        member_ok = np.array([all(f.rule != AVAILABILITY for f in fs) for fs in s.failures],
+                             dtype=bool)
+        lead_ok = np.array([not fs for fs in s.failures], dtype=bool)
+        with index.lock:
+            return form_team(index, s.fm, s.scores, size=size, lead_ok=lead_ok,
+                             member_ok=member_ok, lead_eligibility=s.role,
+                             model_id=s.model.model_id)
+
+    def eligibility(self, db: Database, expert_id: str) -> list[SchemeResult]:
+        """Every scheme's verdict for an expert (from the index, so as fresh as a ranking)."""
+        index = self.index(db)
+        row = index.row_of.get(expert_id)
+        if row is None:
+            raise NotFound("Expert", expert_id)
+        with index.lock:
+            return list(index.eligibility(row))
+
+
+_instance: Matcher | None = None
+_instance_lock = threading.Lock()
+
+
+def get_matcher() -> Matcher:
+    """The process-wide matcher (created on first use)."""
+    global _instance
+    with _instance_lock:
+        if _instance is None:
+            _instance = Matcher()
+        return _instance

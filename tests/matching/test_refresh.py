@@ -1,0 +1,80 @@
+"""The index follows the registry incrementally: a change is in the next ranking, alone."""
+
+from __future__ import annotations
+
+import time
+
+from registry.db import Database
+from registry.experts import delete_expert, read_profile, update_expert
+
+from .conftest import add, skill, task_input
+
+
+def test_a_profile_change_is_in_the_next_ranking_without_a_rebuild(db: Database, matcher):
+    a = add(db, "an", skills=[skill("large-language-models", 5)])
+    b = add(db, "binh", skills=[skill("large-language-models", 2)])
+    others = [add(db, f"x{i}", skills=[skill("transformers", 3)]) for i in range(5)]
+    first = matcher.rank(db, task_input())
+    assert [c.expert_id for c in first.candidates][:2] == [a, b]
+    index = matcher.index(db)
+    before = {e: index.record(e) for e in [a, *others]}
+    text_fits = index.text.fits
+
+    current = read_profile(db, b)
+    update_expert(db, b, current["version"], lambda doc: {
+        **doc, "skills": [skill("large-language-models", 5), skill("transformers", 5)],
+        "yearsExperience": 25, "verified": True})
+    started = time.perf_counter()
+    second = matcher.rank(db, task_input())
+    elapsed = time.perf_counter() - started
+
+    assert [c.expert_id for c in second.candidates][:2] == [b, a]
+    assert elapsed < 1.0
+    report = matcher.last_refresh
+    assert report.updated == (b,) and report.added == () and report.removed == ()
+    assert report.queries <= 3
+    assert matcher.index(db) is index  # the same index, not a rebuilt one
+    assert all(index.record(e) is before[e] for e in before)  # the others' rows untouched
+    assert index.text.fits == text_fits  # documents unchanged: no evidence refit
+
+
+def test_refresh_reads_only_what_changed(db: Database, matcher):
+    for i in range(6):
+        add(db, f"x{i}", skills=[skill("transformers")])
+    matcher.rank(db, task_input())
+    report = matcher.refresh(db)
+    assert report.touched == () and report.queries == 2  # changed-since query, and the count
+
+
+def test_new_and_removed_experts(db: Database, matcher):
+    a = add(db, "an", skills=[skill("large-language-models")])
+    matcher.rank(db, task_input())
+    b = add(db, "binh", skills=[skill("large-language-models")],
+            publications=[{"title": "Instruction tuning of a Vietnamese large language model", "year": 2025}])
+    ranking = matcher.rank(db, task_input())
+    assert matcher.last_refresh.added == (b,)
+    assert {c.expert_id for c in ranking.candidates} == {a, b}
+    assert next(c for c in ranking.candidates if c.expert_id == b).evidence[0].title == \
+        "Instruction tuning of a Vietnamese large language model"
+    delete_expert(db, a, read_profile(db, a)["version"])
+    ranking = matcher.rank(db, task_input())
+    assert matcher.last_refresh.removed == (a,)
+    assert [c.expert_id for c in ranking.candidates] == [b]
+
+
+def test_text_evidence_follows_a_changed_publication_list(db: Database, matcher):
+    a = add(db, "an", skills=[skill("transformers")],
+            publications=[{"title": "Protein folding with graph networks", "year": 2020}])
+    add(db, "binh", skills=[skill("transformers")],
+        publications=[{"title": "Robot grasping", "year": 2020}])
+    task = task_input(title="Vietnamese speech corpus",
+                      description="A Vietnamese speech corpus and recogniser.",
+                      requirements=[{"skill": "transformers"}])
+    before = {c.expert_id: c.features["text_similarity"]
+              for c in matcher.rank(db, task).candidates}
+    current = read_profile(db, a)
+    update_expert(db, a, current["version"], lambda doc: {**doc, "publications": [
+        {"title": "A Vietnamese speech corpus for recognition", "year": 2025}]})
+    after = {c.expert_id: c.features["text_similarity"]
+             for c in matcher.rank(db, task).candidates}
+    assert after[a] > before[a] and after[a] == max(after.values())
