@@ -34,9 +34,9 @@ from registry import errors as domain
 
 if TYPE_CHECKING:
     from strawberry.types import Info
+    from strawberry.types.field import StrawberryField
 
     from api.context import Context
-    from strawberry.types.field import StrawberryField
 
 __all__ = ["Refusal", "MutationGuard", "mutation_guard", "EditsOwnProfile", "ActsOnOwnAccount",
            "require_visible_expert", "require_visible_task"]

@@ -23,7 +23,7 @@ from strawberry.utils.str_converters import to_camel_case
 
 from registry.errors import FieldError, ValidationError
 
-__all__ = ["as_document", "relocate", "present"]
+__all__ = ["as_document", "relocate"]
 
 
 def as_document(value: Any) -> Any:
@@ -45,11 +45,6 @@ def as_document(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     return value
-
-
-def present(value: Any) -> bool:
-    """Whether an optional input field was given (``null`` counts as given)."""
-    return value is not UNSET
 
 
 def relocate(exc: ValidationError, move: Callable[[str], str | None]) -> ValidationError:

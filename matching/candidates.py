@@ -28,7 +28,7 @@ from registry.errors import FieldError, ValidationError
 from registry.fulltext import lucene_query
 from registry.search import ExpertFilter, Viewer
 
-__all__ = ["CandidateSet", "retrieve", "visible_mask", "filter_mask", "MAX_CANDIDATES"]
+__all__ = ["MAX_CANDIDATES", "CandidateSet", "filter_mask", "retrieve", "visible_mask"]
 
 MAX_CANDIDATES = 3000
 TEXT_HITS = 2000
@@ -45,6 +45,7 @@ CALL () {
 }
 RETURN id, sum(score) AS score ORDER BY score DESC LIMIT $hits
 """
+ANONYMOUS = Viewer()
 _AVAILABILITY = {"FULL_TIME": 1, "PART_TIME": 2, "ADVISORY": 3, "UNAVAILABLE": 4}
 
 
@@ -146,7 +147,7 @@ def _areas(areas: Iterable[str]) -> frozenset[str]:
     return task_areas(TaskSpec(title="", requirements=(), areas=tuple(areas)))
 
 
-def retrieve(db: Database, index: ExpertIndex, task: TaskSpec, *, viewer: Viewer = Viewer(),
+def retrieve(db: Database, index: ExpertIndex, task: TaskSpec, *, viewer: Viewer = ANONYMOUS,
              filter: ExpertFilter | None = None, limit: int = MAX_CANDIDATES,
              include: Iterable[str] = ()) -> CandidateSet:
     """The task's candidates the viewer may see, best pre-score first, at most ``limit``.

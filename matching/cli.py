@@ -29,8 +29,7 @@ def _table(cv: CrossValidation, out: TextIO) -> None:
     out.write(f"grouped {cv.folds}-fold cross-validation over "
               f"{cv.transparent['tasks']} tasks with a positive decision\n")
     out.write(f"{'ranker':<14}{'NDCG@10':>10}{'MAP':>10}\n")
-    for name, m in (("transparent", cv.transparent), ("learned", cv.learned)):
-        out.write(f"{name:<14}{m['NDCG@10']:>10.4f}{m['MAP']:>10.4f}\n")
+    out.writelines(f"{name:<14}{m['NDCG@10']:>10.4f}{m['MAP']:>10.4f}\n" for name, m in (("transparent", cv.transparent), ("learned", cv.learned)))
 
 
 def _usable(ts: TrainingSet, out: TextIO) -> bool:

@@ -57,7 +57,6 @@ from typing import Any
 from seed.reference import (
     ELIGIBILITY_FACTS,
     AllRule,
-    AnyRule,
     Criterion,
     Eligibility,
     EligibilityScheme,
@@ -68,9 +67,20 @@ from seed.reference import (
 )
 
 __all__ = [
-    "MET", "NOT_MET", "UNKNOWN", "ELIGIBLE", "POSSIBLY_ELIGIBLE", "NOT_ELIGIBLE",
-    "Between", "CriterionResult", "SchemeResult", "compute_facts", "evaluate_rule",
-    "evaluate_scheme", "evaluate_profile", "evaluate_facts",
+    "ELIGIBLE",
+    "MET",
+    "NOT_ELIGIBLE",
+    "NOT_MET",
+    "POSSIBLY_ELIGIBLE",
+    "UNKNOWN",
+    "Between",
+    "CriterionResult",
+    "SchemeResult",
+    "compute_facts",
+    "evaluate_facts",
+    "evaluate_profile",
+    "evaluate_rule",
+    "evaluate_scheme",
 ]
 
 MET, NOT_MET, UNKNOWN = "MET", "NOT_MET", "UNKNOWN"

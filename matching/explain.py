@@ -22,8 +22,17 @@ from matching.features import FEATURES, FeatureMatrix
 from matching.records import EvidenceText
 from matching.snapshot import COL, ExpertIndex
 
-__all__ = ["Reason", "SkillMatch", "MissingSkill", "Evidence", "reasons", "skill_matches",
-           "evidence_items", "RAISES", "LOWERS"]
+__all__ = [
+    "LOWERS",
+    "RAISES",
+    "Evidence",
+    "MissingSkill",
+    "Reason",
+    "SkillMatch",
+    "evidence_items",
+    "reasons",
+    "skill_matches",
+]
 
 RAISES, LOWERS = "RAISES", "LOWERS"
 _EPS = 1e-6
@@ -144,10 +153,10 @@ def _leadership(fm: FeatureMatrix, i: int, index: ExpertIndex) -> tuple[str, str
                           for c in ("led_total", "led_high_scale", "led_applied"))
     if not led:
         return "Chưa chủ trì dự án nào", "Has not led a project"
-    return (f"Đã chủ trì {led} dự án ({high} cấp quốc gia hoặc quốc tế, {applied} đã ứng dụng "
-            "hoặc chuyển giao)",
-            f"Led {led} projects ({high} national or international, {applied} applied or "
-            "transferred)")
+    return ((f"Đã chủ trì {led} dự án ({high} cấp quốc gia hoặc quốc tế, {applied} đã ứng dụng "
+             "hoặc chuyển giao)"),
+            (f"Led {led} projects ({high} national or international, {applied} applied or "
+             "transferred)"))
 
 
 def _patents(fm: FeatureMatrix, i: int, index: ExpertIndex) -> tuple[str, str]:
@@ -163,11 +172,11 @@ def _patents(fm: FeatureMatrix, i: int, index: ExpertIndex) -> tuple[str, str]:
 def _impact(fm: FeatureMatrix, i: int, index: ExpertIndex) -> tuple[str, str]:
     row = fm.rows[i]
     h, c = int(index.num[row, COL["h_index"]]), int(index.num[row, COL["citations"]])
-    pct = int(round(100 * fm.column("impact")[i]))
-    return (f"Ảnh hưởng khoa học (h-index {h}, {c} trích dẫn) hơn khoảng {pct}% chuyên gia cùng "
-            "lĩnh vực",
-            f"Scientific impact (h-index {h}, {c} citations) above about {pct}% of experts in "
-            "the area")
+    pct = round(100 * float(fm.column("impact")[i]))
+    return ((f"Ảnh hưởng khoa học (h-index {h}, {c} trích dẫn) hơn khoảng {pct}% chuyên gia "
+             "cùng lĩnh vực"),
+            (f"Scientific impact (h-index {h}, {c} citations) above about {pct}% of experts "
+             "in the area"))
 
 
 _AVAILABILITY_TEXT = {
@@ -204,8 +213,8 @@ def _place(fm: FeatureMatrix, i: int, index: ExpertIndex) -> tuple[str, str]:
     if record.willing_to_relocate:
         return f"Ở {vi}, sẵn sàng chuyển đến", f"Based in {en}, willing to relocate"
     if task.onsite == "HYBRID" and record.remote_ok:
-        return (f"Ở {vi}, có thể làm từ xa một phần", f"Based in {en}, can work remotely part "
-                "of the time")
+        return (f"Ở {vi}, có thể làm từ xa một phần",
+                f"Based in {en}, can work remotely part of the time")
     return (f"Ở {vi}, chưa sẵn sàng chuyển đến", f"Based in {en}, not willing to relocate")
 
 

@@ -43,7 +43,7 @@ from matching.skillgraph import SkillGraph
 from matching.snapshot import ExpertIndex, language_columns
 from matching.task import TaskSpec
 
-__all__ = ["FEATURES", "F", "FeatureMatrix", "compute_features", "task_query", "task_areas"]
+__all__ = ["FEATURES", "F", "FeatureMatrix", "compute_features", "task_areas", "task_query"]
 
 FEATURES: tuple[str, ...] = (
     "skill_coverage", "text_similarity", "area_years", "experience", "leadership", "patents",

@@ -24,8 +24,16 @@ from matching.snapshot import COL, ExpertIndex
 from matching.task import TaskSpec
 from seed.reference import EligibilityScheme, load_eligibility
 
-__all__ = ["RuleFailure", "HardRuleOutcome", "CHIEF_ENGINEER_SCHEMES", "role_schemes",
-           "check_hard_rules", "MUST_HAVE", "AVAILABILITY", "ROLE_ELIGIBILITY"]
+__all__ = [
+    "AVAILABILITY",
+    "CHIEF_ENGINEER_SCHEMES",
+    "MUST_HAVE",
+    "ROLE_ELIGIBILITY",
+    "HardRuleOutcome",
+    "RuleFailure",
+    "check_hard_rules",
+    "role_schemes",
+]
 
 MUST_HAVE, AVAILABILITY, ROLE_ELIGIBILITY = "MUST_HAVE", "AVAILABILITY", "ROLE_ELIGIBILITY"
 CHIEF_ENGINEER_SCHEMES = {

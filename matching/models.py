@@ -31,7 +31,7 @@ from sklearn.base import BaseEstimator
 from matching.features import FEATURES
 from matching.rankers import TRANSPARENT_MODEL_ID, LearnedRanker, TransparentRanker
 
-__all__ = ["ModelStore", "ModelLoader", "LoadedModel", "transparent_model"]
+__all__ = ["LoadedModel", "ModelLoader", "ModelStore", "transparent_model"]
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class ModelStore:
         """Write the estimator and its metadata; returns the new model id."""
         self.directory.mkdir(parents=True, exist_ok=True)
         blob = sio.dumps(estimator)
-        stamp = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+        stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%SZ")
         model_id = f"{stamp}-{hashlib.sha256(blob).hexdigest()[:8]}"
         meta = {"id": model_id, "class": type(estimator).__name__, "features": list(FEATURES),
                 "params": {k: repr(v) for k, v in estimator.get_params().items()},

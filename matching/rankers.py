@@ -22,8 +22,13 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from matching.features import FEATURES
 
-__all__ = ["DEFAULT_WEIGHTS", "TRANSPARENT_MODEL_ID", "TransparentRanker", "LearnedRanker",
-           "contributions"]
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "TRANSPARENT_MODEL_ID",
+    "LearnedRanker",
+    "TransparentRanker",
+    "contributions",
+]
 
 TRANSPARENT_MODEL_ID = "transparent-v1"
 

@@ -18,8 +18,14 @@ from typing import Any
 from matching.eligibility import compute_facts
 from seed.reference import load_skills, load_tech_lists
 
-__all__ = ["EvidenceText", "LedProject", "ExpertRecord", "record_from_profile",
-           "to_skill_areas", "AVAILABILITY_LEVELS"]
+__all__ = [
+    "AVAILABILITY_LEVELS",
+    "EvidenceText",
+    "ExpertRecord",
+    "LedProject",
+    "record_from_profile",
+    "to_skill_areas",
+]
 
 AVAILABILITY_LEVELS = ("FULL_TIME", "PART_TIME", "ADVISORY", "UNAVAILABLE")
 _APPLIED = frozenset({"APPLIED", "TRANSFERRED"})

@@ -24,14 +24,24 @@ from typing import Any
 
 import numpy as np
 
-from matching.candidates import CandidateSet, retrieve, visible_mask
+from matching.candidates import ANONYMOUS, CandidateSet, retrieve, visible_mask
 from matching.eligibility import SchemeResult
 from matching.explain import (
-    Evidence, MissingSkill, Reason, SkillMatch, evidence_items, reasons, skill_matches,
+    Evidence,
+    MissingSkill,
+    Reason,
+    SkillMatch,
+    evidence_items,
+    reasons,
+    skill_matches,
 )
 from matching.features import FEATURES, FeatureMatrix, compute_features, task_query
 from matching.hard_rules import (
-    AVAILABILITY, ROLE_ELIGIBILITY, RuleFailure, check_hard_rules, role_schemes,
+    AVAILABILITY,
+    ROLE_ELIGIBILITY,
+    RuleFailure,
+    check_hard_rules,
+    role_schemes,
 )
 from matching.models import LoadedModel, ModelLoader, ModelStore
 from matching.rankers import contributions
@@ -46,11 +56,19 @@ from registry.search import ExpertFilter, Viewer, decode_cursor, encode_cursor
 from registry.settings import get_settings
 from seed.reference import load_eligibility
 
-__all__ = ["Candidate", "Excluded", "Ranking", "Matcher", "get_matcher", "resolve_task",
-           "MAX_FIRST"]
+__all__ = [
+    "MAX_FIRST",
+    "Candidate",
+    "Excluded",
+    "Matcher",
+    "Ranking",
+    "get_matcher",
+    "resolve_task",
+]
 
 MAX_FIRST = 100
 MAX_EXCLUDED = 200
+ADMIN = Viewer(admin=True)
 
 
 @dataclass(frozen=True)
@@ -213,7 +231,7 @@ class Matcher:
         return _Scored(fm, _scores(model, fm.X), outcome.failures, outcome.role, model, found)
 
     def features_for(self, db: Database, task: Any, expert_ids: Sequence[str], *,
-                     viewer: Viewer = Viewer(admin=True)) -> tuple[FeatureMatrix, np.ndarray]:
+                     viewer: Viewer = ADMIN) -> tuple[FeatureMatrix, np.ndarray]:
         """Features of the given experts for a task, computed among the task's candidates
         (so relative features mean what they mean at ranking time). Returns the matrix and
         a mask of the experts found."""
@@ -228,7 +246,7 @@ class Matcher:
     # Public API --------------------------------------------------------------------------
 
     def rank(self, db: Database, task: Any, *, first: int = 20, after: str | None = None,
-             viewer: Viewer = Viewer(), filter: ExpertFilter | None = None,
+             viewer: Viewer = ANONYMOUS, filter: ExpertFilter | None = None,
              chosen: Sequence[str] = ()) -> Ranking:
         """Ranked candidates for a saved task (id or object) or an unsaved task input.
 
@@ -285,7 +303,7 @@ class Matcher:
         return tuple(out)
 
     def similar_experts(self, db: Database, expert_id: str, *, first: int = 10,
-                        viewer: Viewer = Viewer()) -> list[SimilarExpert]:
+                        viewer: Viewer = ANONYMOUS) -> list[SimilarExpert]:
         if not 0 <= first <= MAX_FIRST:
             raise ValidationError([FieldError("first", f"must be between 0 and {MAX_FIRST}")])
         index = self.index(db)
@@ -297,7 +315,7 @@ class Matcher:
             return similar_experts(index, expert_id, visible, first=first)
 
     def recommend_team(self, db: Database, task: Any, size: int, *,
-                       viewer: Viewer = Viewer()) -> Team:
+                       viewer: Viewer = ANONYMOUS) -> Team:
         """A lead eligible for the task's role and members covering its required skills."""
         if not 1 <= size <= 30:
             raise ValidationError([FieldError("size", "must be between 1 and 30")])

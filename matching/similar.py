@@ -15,7 +15,7 @@ from sklearn.preprocessing import normalize
 
 from matching.snapshot import ExpertIndex
 
-__all__ = ["SimilarExpert", "similar_experts", "SKILL_SHARE"]
+__all__ = ["SKILL_SHARE", "SimilarExpert", "similar_experts"]
 
 SKILL_SHARE = 0.6
 _SPREAD = 0.5

@@ -18,7 +18,7 @@ import numpy as np
 from registry.db import Database
 from registry.taxonomy import Skill, all_skills
 
-__all__ = ["SkillGraph", "Neighbour", "HOP_CREDIT"]
+__all__ = ["HOP_CREDIT", "Neighbour", "SkillGraph"]
 
 HOP_CREDIT: tuple[float, ...] = (1.0, 0.5, 0.25)
 

@@ -36,7 +36,7 @@ from registry.db import Database, count_queries, run
 from registry.experts import read_profiles
 from registry.validation import ISO_639_1
 
-__all__ = ["ExpertIndex", "RefreshReport", "NUMERIC", "COL", "VISIBILITY_CODES"]
+__all__ = ["COL", "NUMERIC", "VISIBILITY_CODES", "ExpertIndex", "RefreshReport"]
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class RefreshReport:
 @dataclass
 class _Caches:
     percentiles: dict[tuple[str, frozenset[str]], np.ndarray] = field(default_factory=dict)
-    works: sp.csr_matrix | None = None
+    works: sp.csc_matrix | None = None
     eligibility: dict[int, list[SchemeResult]] = field(default_factory=dict)
 
 
@@ -281,7 +281,7 @@ class ExpertIndex:
         upto = np.searchsorted(ref, values, side="right")
         return np.where(values > 0, (below + upto) / (2.0 * len(ref)), 0.0)
 
-    def works_matrix(self) -> sp.csr_matrix:
+    def works_matrix(self) -> sp.csc_matrix:
         """Works x experts incidence (publications and projects), built on first use."""
         if self._caches.works is None:
             work_index: dict[str, int] = {}
@@ -289,7 +289,9 @@ class ExpertIndex:
             for row, r in enumerate(self.records):
                 for w in r.works if r else ():
                     entries.append((work_index.setdefault(w, len(work_index)), row, 1.0))
-            self._caches.works = coo_rows(entries, (max(len(work_index), 1), self.n_rows))
+            # CSC: the callers pick expert columns.
+            self._caches.works = coo_rows(entries, (max(len(work_index), 1),
+                                                    self.n_rows)).tocsc()
         return self._caches.works
 
     def shared_works(self, rows: np.ndarray, with_rows: np.ndarray) -> np.ndarray:

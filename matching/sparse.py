@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["replace_rows", "coo_rows"]
+__all__ = ["coo_rows", "replace_rows"]
 
 
 def replace_rows(matrix: sp.csr_matrix, rows: np.ndarray, block: sp.spmatrix,

@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from registry.validation import Validator
+from seed.reference import load_tech_lists
 
-__all__ = ["Requirement", "TaskSpec", "task_from_input", "task_from_saved",
-           "ROLES", "KINDS", "ONSITE"]
+__all__ = [
+    "KINDS",
+    "ONSITE",
+    "ROLES",
+    "Requirement",
+    "TaskSpec",
+    "task_from_input",
+    "task_from_saved",
+]
 
 ROLES = ("CHIEF_ENGINEER", "PRINCIPAL_INVESTIGATOR", "MEMBER", "ADVISOR")
 KINDS = ("SYSTEM", "PROJECT", "ARCHITECT")
@@ -54,7 +62,6 @@ class TaskSpec:
     start: dt.date | None = None
     areas: tuple[str, ...] = ()
     tech_list_id: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def total_weight(self) -> float:
@@ -125,6 +132,7 @@ def task_from_input(raw: Any, *, known_skills: Any = None) -> TaskSpec:
     areas = [v.slug(f"areas.{i}", a, max_length=100)
              for i, a in enumerate(v.list_max("areas", raw.get("areas") or [], max_items=20)
                                    or [])]
+    _check_areas(v, areas, list_id)
     requirements = _requirements(v, raw, known_skills)
     v.raise_if_any()
     return TaskSpec(
@@ -133,6 +141,23 @@ def task_from_input(raw: Any, *, known_skills: Any = None) -> TaskSpec:
         min_years=min_years or 0, languages=tuple(languages), location_country=country,
         location_city=city, onsite=onsite, start=start, areas=tuple(a for a in areas if a),
         tech_list_id=list_id, requirements=tuple(requirements))
+
+
+def _check_areas(v: Validator, areas: list[str | None], list_id: str | None) -> None:
+    lists = load_tech_lists()
+    if list_id is not None and list_id not in {t.id for t in lists.lists}:
+        v.add("techListId", f"is not a strategic-technology list (got {list_id!r})")
+        list_id = None
+    for i, area in enumerate(areas):
+        if area is None:
+            continue
+        try:
+            group = lists.group(area)
+        except KeyError:
+            v.add(f"areas.{i}", f"is not a strategic-technology group (got {area!r})")
+            continue
+        if list_id is not None and group.list_id != list_id:
+            v.add(f"areas.{i}", f"is not a group of list {list_id}")
 
 
 def _requirements(v: Validator, raw: Mapping[str, Any], known: Any) -> list[Requirement]:

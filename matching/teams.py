@@ -23,7 +23,7 @@ from matching.eligibility import SchemeResult
 from matching.features import FeatureMatrix
 from matching.snapshot import ExpertIndex
 
-__all__ = ["SkillGain", "TeamMember", "UncoveredSkill", "Team", "form_team"]
+__all__ = ["SkillGain", "Team", "TeamMember", "UncoveredSkill", "form_team"]
 
 _EPS = 1e-9
 

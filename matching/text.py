@@ -74,18 +74,45 @@ def _text(docs: Sequence[EvidenceText]) -> str:
     return "\n".join(f"{d.title}\n{d.text}" for d in docs)
 
 
+def _fit_tfidf(row_of: Mapping[str, int], docs: Mapping[str, Sequence[EvidenceText]],
+               n_rows: int) -> tuple[TfidfVectorizer, sp.csr_matrix]:
+    texts = [""] * n_rows
+    for expert, row in row_of.items():
+        texts[row] = _text(docs[expert])
+    vec = _vectorizer(len(row_of))
+    try:
+        matrix = vec.fit_transform(texts)
+    except ValueError:  # an empty registry, or no word in it: a vocabulary of one
+        vec = TfidfVectorizer(preprocessor=fold_text, dtype=np.float32)
+        matrix = vec.fit_transform([*texts, "registry"])[: len(texts)]
+    matrix = sp.csr_matrix(matrix, dtype=np.float32)
+    return vec, normalize(matrix) if matrix.shape[0] else matrix
+
+
+def _replace(model: tuple[TfidfVectorizer, sp.csr_matrix], rows: Sequence[int],
+             texts: Sequence[str], n_rows: int) -> tuple[TfidfVectorizer, sp.csr_matrix]:
+    vec, matrix = model
+    if not rows:
+        return vec, replace_rows(matrix, np.zeros(0, dtype=np.intp), matrix[:0], n_rows)
+    block = normalize(sp.csr_matrix(vec.transform(list(texts)), dtype=np.float32))
+    return vec, replace_rows(matrix, np.asarray(rows, dtype=np.intp), block, n_rows)
+
+
 def _scaled(scores: np.ndarray, alive: np.ndarray) -> np.ndarray:
     top = float(scores[alive].max()) if alive.any() else 0.0
     return np.clip(scores / top, 0.0, 1.0) if top > 0 else np.zeros_like(scores)
 
 
 class _EvidenceState:
-    """One fit of the evidence ranker and what it was fitted on."""
+    """One fit of the evidence ranker, what it was fitted on, and where its experts' rows are
+    (rows never move; -1 for an expert removed meanwhile)."""
 
-    def __init__(self, index: Any, fitted: Mapping[str, tuple[EvidenceText, ...]]):
+    def __init__(self, index: Any, fitted: Mapping[str, tuple[EvidenceText, ...]],
+                 row_of: Mapping[str, int]):
         self.index = index
         self.fitted = fitted
         self.position = {e: i for i, e in enumerate(index.expert_ids)}
+        self.rows = np.array([row_of.get(e, -1) for e in index.expert_ids], dtype=np.intp)
 
 
 class TextModel:
@@ -97,7 +124,10 @@ class TextModel:
     use_evidence : bool
         Use ``matching.evidence.EvidenceIndex`` when it is importable.
     refit : {"background", "sync", "never"}
-        When to refit the evidence ranker after profiles changed.
+        How refits happen once profiles changed (the evidence ranker for stale experts, the
+        TF-IDF vocabulary after many changes): in a thread, at once, or not at all. With
+        "background" even the first evidence fit runs in the thread, so building the index
+        does not wait for it.
     refit_delay : float
         Least seconds between two background refits.
     """
@@ -112,11 +142,17 @@ class TextModel:
         self._lock = threading.Lock()
         self._docs: dict[str, tuple[EvidenceText, ...]] = {}
         self._row_of: dict[str, int] = {}
+        self._n_rows = 0
+        self._tfidf: tuple[TfidfVectorizer, sp.csr_matrix] | None = None
+        self._fitted_experts = 0
+        self._changes = 0
         self._evidence: _EvidenceState | None = None
         self._stale: set[str] = set()
-        self._last_fit = 0.0
+        self._last_fit = float("-inf")
         self._worker: threading.Thread | None = None
-        self.fits = 0
+        self._again = False
+        self.fits = 0  # evidence fits
+        self.vocabulary_fits = 0
 
     # Fitting ---------------------------------------------------------------------------
 
@@ -124,39 +160,26 @@ class TextModel:
         """Fit on the index's rows (``None`` for a removed expert)."""
         self._docs = {r.id: r.documents for r in records if r}
         self._row_of = {r.id: i for i, r in enumerate(records) if r}
-        self._fit_tfidf(len(records))
-        if self.use_evidence and self.refit == "background":
-            with self._lock:  # TF-IDF stands in for everyone until the first fit is done
-                self._stale = set(self._docs)
-            self._schedule_refit()
-        elif self.use_evidence:
-            self._fit_evidence(dict(self._docs))
+        self._n_rows = len(records)
+        self._tfidf = _fit_tfidf(self._row_of, self._docs, self._n_rows)
+        self._fitted_experts, self._changes = len(self._row_of), 0
+        self.vocabulary_fits += 1
+        if self.use_evidence:
+            self._stale = set(self._docs)  # TF-IDF stands in until the evidence is fitted
+            if self.refit == "background":
+                self._schedule()
+            else:
+                self._fit_evidence(dict(self._docs))
         return self
-
-    def _fit_tfidf(self, n_rows: int) -> None:
-        texts = [""] * n_rows
-        for expert, row in self._row_of.items():
-            texts[row] = _text(self._docs[expert])
-        self._vec = _vectorizer(len(self._row_of))
-        try:
-            matrix = self._vec.fit_transform(texts)
-        except ValueError:  # an empty registry, or no word in it: a vocabulary of one
-            self._vec = TfidfVectorizer(preprocessor=fold_text, dtype=np.float32)
-            matrix = self._vec.fit_transform([*texts, "registry"])[: len(texts)]
-        self._E = sp.csr_matrix(matrix, dtype=np.float32)
-        if self._E.shape[0]:
-            self._E = normalize(self._E)
-        self._fitted_experts = len(self._row_of)
-        self._changes = 0
 
     def update(self, changed: Sequence[tuple[int, ExpertRecord]],
                removed: Sequence[tuple[int, str]], n_rows: int) -> None:
         """Re-vectorise changed rows and blank the rows of removed experts.
 
-        The TF-IDF vocabulary is refitted (synchronously) once the changes since the last
-        fit pass ``_REFIT_SHARE`` of the experts it was fitted on, so new words are not
-        ignored for ever; the cost of a refit grows with the registry, and so does the
-        number of changes between two.
+        The TF-IDF vocabulary is refitted once the changes since the last fit pass
+        ``_REFIT_SHARE`` of the experts it was fitted on, so new words are not ignored for
+        ever; the cost of a refit grows with the registry, and so does the number of
+        changes between two.
         """
         with self._lock:
             for row, r in changed:
@@ -165,23 +188,47 @@ class TextModel:
             for _, e in removed:
                 self._row_of.pop(e, None)
                 self._docs.pop(e, None)
+            self._n_rows = n_rows
             fitted = self._evidence.fitted if self._evidence is not None else {}
             for _, r in changed:
-                if fitted.get(r.id) != r.documents:
+                if fitted.get(r.id, ()) != r.documents:
                     self._stale.add(r.id)
                 else:
                     self._stale.discard(r.id)
             self._stale.update(e for _, e in removed)
-        self._changes += len(changed) + len(removed)
-        if self._changes > _REFIT_SHARE * self._fitted_experts:
-            self._fit_tfidf(n_rows)
-        else:
             rows = [row for row, _ in changed] + [row for row, _ in removed]
             texts = [r.text for _, r in changed] + [""] * len(removed)
-            block = normalize(sp.csr_matrix(self._vec.transform(texts), dtype=np.float32))
-            self._E = replace_rows(self._E, np.asarray(rows, dtype=np.intp), block, n_rows)
-        if self._stale and self.use_evidence:
-            self._schedule_refit()
+            self._tfidf = _replace(self._tfidf, rows, texts, n_rows)
+            self._changes += len(rows)
+        if self.refit == "sync":
+            self._refit_once()
+        elif self.refit == "background" and self._due():
+            self._schedule()
+
+    def _due(self) -> bool:
+        """A vocabulary refit or an evidence refit is waiting."""
+        return (self._changes > _REFIT_SHARE * self._fitted_experts
+                or bool(self.use_evidence and self._stale))
+
+    def _refit_once(self) -> None:
+        """Refit what is due, from a snapshot; rows changed meanwhile are re-applied."""
+        with self._lock:
+            docs, row_of, n_rows = dict(self._docs), dict(self._row_of), self._n_rows
+            vocabulary = self._changes > _REFIT_SHARE * self._fitted_experts
+            evidence = bool(self.use_evidence and self._stale)
+        if vocabulary:
+            fresh = _fit_tfidf(row_of, docs, n_rows)
+            with self._lock:
+                moved = [(row, e) for e, row in self._row_of.items()
+                         if row_of.get(e) != row or docs.get(e) is not self._docs[e]]
+                gone = [row for e, row in row_of.items() if e not in self._row_of]
+                self._tfidf = _replace(
+                    fresh, [row for row, _ in moved] + gone,
+                    [_text(self._docs[e]) for _, e in moved] + [""] * len(gone), self._n_rows)
+                self._fitted_experts, self._changes = len(row_of), len(moved) + len(gone)
+                self.vocabulary_fits += 1
+        if evidence:
+            self._fit_evidence(docs)
 
     def _fit_evidence(self, docs_by_expert: Mapping[str, tuple[EvidenceText, ...]]) -> None:
         corpus: dict[str, list[Any]] = {}
@@ -189,41 +236,46 @@ class TextModel:
             for d in docs:
                 entry = corpus.setdefault(d.id, [f"{d.title}\n{d.text}", set()])
                 entry[1].add(expert)
-        if not corpus:
-            self._evidence = None
-            return
         started = time.perf_counter()
-        index = EvidenceIndex().fit(Doc(i, text, tuple(sorted(authors)))
-                                    for i, (text, authors) in sorted(corpus.items()))
+        index = (EvidenceIndex().fit(Doc(i, text, tuple(sorted(authors)))
+                                     for i, (text, authors) in sorted(corpus.items()))
+                 if corpus else None)
         with self._lock:
-            self._evidence = _EvidenceState(index, dict(docs_by_expert))
-            self._stale = {e for e, docs in self._docs.items() if docs_by_expert.get(e) != docs}
+            self._evidence = (_EvidenceState(index, dict(docs_by_expert), self._row_of)
+                              if index else None)
+            self._stale = ({e for e, docs in self._docs.items()
+                            if docs_by_expert.get(e) is not docs} if index else set())
             self._last_fit = time.monotonic()
             self.fits += 1
         log.info("evidence index fitted on %d documents in %.2fs", len(corpus),
                  time.perf_counter() - started)
 
-    def _schedule_refit(self) -> None:
-        if self.refit == "never":
-            return
-        if self.refit == "sync":
-            self._fit_evidence(dict(self._docs))
-            return
-        if self._worker is not None and self._worker.is_alive():
-            return
-        wait = max(0.0, self.refit_delay - (time.monotonic() - self._last_fit))
+    def _schedule(self) -> None:
+        with self._lock:
+            if self._worker is not None and self._worker.is_alive():
+                self._again = True
+                return
+            self._again = False
+            self._worker = threading.Thread(target=self._background, name="matcher-text-refit",
+                                            daemon=True)
+            self._worker.start()
 
-        def work() -> None:
-            time.sleep(wait)
+    def _background(self) -> None:
+        while True:
+            time.sleep(max(0.0, self.refit_delay - (time.monotonic() - self._last_fit)))
+            try:
+                self._refit_once()
+            except Exception:  # a failed refit must not kill the server; TF-IDF stands in
+                log.exception("text model refit failed")
+                return
             with self._lock:
-                snapshot = dict(self._docs)
-            self._fit_evidence(snapshot)
-
-        self._worker = threading.Thread(target=work, name="evidence-refit", daemon=True)
-        self._worker.start()
+                if not (self._again and self._due()):
+                    self._worker = None
+                    return
+                self._again = False
 
     def wait_for_refit(self, timeout: float | None = None) -> None:
-        """Block until a running background refit is done (tests and the CLI)."""
+        """Block until a running background refit is done (tests and benchmarks)."""
         worker = self._worker
         if worker is not None:
             worker.join(timeout)
@@ -235,8 +287,9 @@ class TextModel:
     # Scoring ---------------------------------------------------------------------------
 
     def tfidf_scores(self, query: str) -> np.ndarray:
-        q = normalize(self._vec.transform([query]).astype(np.float32))
-        return np.asarray((self._E @ q.T).todense()).ravel()
+        vec, matrix = self._tfidf
+        q = normalize(vec.transform([query]).astype(np.float32))
+        return np.asarray((matrix @ q.T).todense()).ravel()
 
     def scores(self, query: str, alive: np.ndarray) -> np.ndarray:
         """Similarity of every row to ``query``, in [0, 1] (1 = the best in the registry)."""
@@ -246,22 +299,15 @@ class TextModel:
             return tf
         raw = state.index.score_matrix([query])[0]
         ev = np.zeros_like(tf)
+        known = state.rows >= 0
+        ev[state.rows[known]] = raw[known]
         with self._lock:
-            stale = set(self._stale)
-            pairs = [(self._row_of[e], raw[j]) for e, j in state.position.items()
-                     if e in self._row_of and e not in stale]
-        if pairs:
-            rows, vals = zip(*pairs)
-            ev[np.asarray(rows)] = vals
+            stale = np.array([self._row_of[e] for e in self._stale if e in self._row_of],
+                             dtype=np.intp)
         fresh = alive.copy()
-        for e in stale:
-            if e in self._row_of:
-                fresh[self._row_of[e]] = False
-        ev = _scaled(ev, fresh)
-        for e in stale:
-            row = self._row_of.get(e)
-            if row is not None:
-                ev[row] = tf[row]
+        fresh[stale] = False
+        ev = _scaled(np.where(fresh, ev, 0.0), fresh)
+        ev[stale] = tf[stale]
         return 0.5 * tf + 0.5 * ev
 
     def evidence(self, query: str, records: Iterable[ExpertRecord], k: int = 3
@@ -293,12 +339,13 @@ class TextModel:
         docs = [d for d in record.documents if d.kind != "PROFILE"]
         if not docs:
             return []
-        m = normalize(self._vec.transform([f"{d.title}\n{d.text}" for d in docs]))
-        q = normalize(self._vec.transform([query]))
+        vec, _ = self._tfidf
+        m = normalize(vec.transform([f"{d.title}\n{d.text}" for d in docs]))
+        q = normalize(vec.transform([query]))
         sims = np.asarray((m @ q.T).todense()).ravel()
         order = np.argsort(-sims, kind="stable")[:k]
         return [(docs[i], float(sims[i])) for i in order if sims[i] > 0]
 
     def expert_vectors(self, rows: np.ndarray) -> sp.csr_matrix:
-        return self._E[rows]
+        return self._tfidf[1][rows]
 

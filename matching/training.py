@@ -27,8 +27,15 @@ from sklearn.model_selection import GroupKFold
 from matching.features import FEATURES
 from matching.rankers import LearnedRanker, TransparentRanker
 
-__all__ = ["TrainingSet", "training_set", "ndcg_at_k", "average_precision", "evaluate",
-           "CrossValidation", "cross_validate"]
+__all__ = [
+    "CrossValidation",
+    "TrainingSet",
+    "average_precision",
+    "cross_validate",
+    "evaluate",
+    "ndcg_at_k",
+    "training_set",
+]
 
 
 @dataclass

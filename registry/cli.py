@@ -62,8 +62,13 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from registry.transfer import import_experts_file
+    from registry.transfer import import_experts_file, import_graph
 
+    if args.what == "graph":
+        with _db() as db:
+            counts = import_graph(db, Path(args.file))
+        print("restored " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+        return 0
     with _db() as db:
         result = import_experts_file(db, Path(args.file), fmt=args.format, progress=True)
     for row in result.rejected:
@@ -124,9 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
     seed.set_defaults(func=cmd_seed)
 
     imp = sub.add_parser("import", help="import records from a file")
-    imp.add_argument("what", choices=["experts"])
+    imp.add_argument("what", choices=["experts", "graph"],
+                     help="experts: profiles (JSON Lines, JSON, CSV); graph: restore an export "
+                          "into an empty registry")
     imp.add_argument("file")
-    imp.add_argument("--format", choices=["jsonl", "csv"], default=None)
+    imp.add_argument("--format", choices=["jsonl", "json", "csv"], default=None)
     imp.set_defaults(func=cmd_import)
 
     exp = sub.add_parser("export", help="export the whole registry as JSON Lines")

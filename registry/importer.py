@@ -66,12 +66,16 @@ import gzip
 import io
 import json
 import logging
+import multiprocessing
+import os
 import queue
 import re
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -275,49 +279,20 @@ def _reason(exc: ValidationError) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _import(db: Database, rows: Iterable[_Row], *, batch_size: int, registered_by: str | None,
-            progress: bool, total: int | None, source: str) -> ImportResult:
-    if batch_size < 1:
-        raise ValueError("batch_size must be at least 1")
-    started = time.perf_counter()
-    result = ImportResult()
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=total, unit=" rows", desc="import", smoothing=0.1, mininterval=0.5)
-    writer = _Writer(db, result, registered_by=registered_by, source=source)
-    first_line: dict[str, int] = {}
-    batch: list[tuple[int, dict[str, Any], str]] = []
-    try:
-        for row in rows:
-            if bar is not None:
-                bar.update(1)
-            doc = _checked(row, result, first_line)
-            if doc is None:
-                continue
-            if registered_by:
-                doc["registeredBy"] = registered_by
-            batch.append((row.line, doc, row.raw_text))
-            if len(batch) >= batch_size:
-                writer.submit(batch)
-                batch = []
-        writer.submit(batch)
-    finally:
+def _validate_many(raws: list[dict[str, Any]]) -> list[tuple[dict[str, Any] | None, str | None]]:
+    """Validate profile documents: (document, None) or (None, reason) each. Module-level, so
+    worker processes can run it."""
+    out: list[tuple[dict[str, Any] | None, str | None]] = []
+    for raw in raws:
         try:
-            writer.close()
-        finally:
-            if bar is not None:
-                bar.close()
-    result.rejected.sort(key=lambda r: r.line)
-    result.seconds = time.perf_counter() - started
-    log.info("import from %s: %s", source, result.summary())
-    return result
+            out.append((validate_profile(raw), None))
+        except ValidationError as exc:
+            out.append((None, _reason(exc)))
+    return out
 
 
-def _checked(row: _Row, result: ImportResult, first_line: dict[str, int]
-             ) -> dict[str, Any] | None:
-    """The validated document of a row, or None after recording why it was left out."""
+def _candidate(row: _Row, result: ImportResult) -> dict[str, Any] | None:
+    """The row's profile document to validate, or None after recording why it is left out."""
     if row.error is not None:
         result.rejected.append(RejectedRow(row.line, row.error, row.raw_text))
         return None
@@ -332,19 +307,102 @@ def _checked(row: _Row, result: ImportResult, first_line: dict[str, int]
             result.ignored += 1
             return None
         raw = {k: v for k, v in raw.items() if k not in _RECORD_ONLY}
+    return raw
+
+
+def _chunks(rows: Iterable[_Row], size: int, result: ImportResult, bar: Any
+            ) -> Iterator[tuple[list[_Row], list[dict[str, Any]]]]:
+    """Rows in file order, ``size`` candidates at a time, with the documents to validate."""
+    kept: list[_Row] = []
+    raws: list[dict[str, Any]] = []
+    for row in rows:
+        if bar is not None:
+            bar.update(1)
+        raw = _candidate(row, result)
+        if raw is None:
+            continue
+        kept.append(row)
+        raws.append(raw)
+        if len(kept) >= size:
+            yield kept, raws
+            kept, raws = [], []
+    if kept:
+        yield kept, raws
+
+
+def _validated(chunks: Iterator[tuple[list[_Row], list[dict[str, Any]]]], workers: int
+               ) -> Iterator[tuple[list[_Row], list[tuple[dict[str, Any] | None, str | None]]]]:
+    """Validation results chunk by chunk, in order; in worker processes when ``workers``."""
+    if workers < 1:
+        for kept, raws in chunks:
+            yield kept, _validate_many(raws)
+        return
+    # Validation is pure Python and CPU-bound: processes, not threads. "spawn", because the
+    # parent runs driver and writer threads that a fork would copy in an unknown state.
+    with ProcessPoolExecutor(max_workers=workers,
+                             mp_context=multiprocessing.get_context("spawn")) as pool:
+        pending: deque[tuple[list[_Row], Future[Any]]] = deque()
+        for kept, raws in chunks:
+            pending.append((kept, pool.submit(_validate_many, raws)))
+            if len(pending) > 2 * workers:
+                kept0, future = pending.popleft()
+                yield kept0, future.result()
+        while pending:
+            kept0, future = pending.popleft()
+            yield kept0, future.result()
+
+
+def _workers(requested: int | None, total: int | None, batch_size: int) -> int:
+    if requested is not None:
+        return max(0, requested)
+    if total is not None and total <= 4 * batch_size:
+        return 0  # starting processes costs more than it saves
+    return max(0, min(8, (os.cpu_count() or 1) - 1))
+
+
+def _import(db: Database, rows: Iterable[_Row], *, batch_size: int, registered_by: str | None,
+            progress: bool, total: int | None, source: str, workers: int | None
+            ) -> ImportResult:
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    started = time.perf_counter()
+    result = ImportResult()
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit=" rows", desc="import", smoothing=0.1, mininterval=0.5)
+    writer = _Writer(db, result, registered_by=registered_by, source=source)
+    first_line: dict[str, int] = {}
     try:
-        doc = validate_profile(raw)
-    except ValidationError as exc:
-        result.rejected.append(RejectedRow(row.line, _reason(exc), row.raw_text))
-        return None
-    first = first_line.get(doc["id"])
-    if first is not None:
-        result.rejected.append(RejectedRow(
-            row.line, f"duplicate of line {first} (same identity, expert id {doc['id']})",
-            row.raw_text))
-        return None
-    first_line[doc["id"]] = row.line
-    return doc
+        chunks = _chunks(rows, batch_size, result, bar)
+        for kept, checked in _validated(chunks, _workers(workers, total, batch_size)):
+            batch: list[tuple[int, dict[str, Any], str]] = []
+            for row, (doc, reason) in zip(kept, checked):
+                if doc is None:
+                    result.rejected.append(RejectedRow(row.line, str(reason), row.raw_text))
+                    continue
+                first = first_line.get(doc["id"])
+                if first is not None:
+                    result.rejected.append(RejectedRow(
+                        row.line, f"duplicate of line {first} (same identity, expert id "
+                                  f"{doc['id']})", row.raw_text))
+                    continue
+                first_line[doc["id"]] = row.line
+                if registered_by:
+                    doc["registeredBy"] = registered_by
+                batch.append((row.line, doc, row.raw_text))
+            writer.submit(batch)
+    finally:
+        try:
+            writer.close()
+        finally:
+            if bar is not None:
+                bar.close()
+    result.rejected.sort(key=lambda r: r.line)
+    result.seconds = time.perf_counter() - started
+    log.info("import from %s: %s", source, result.summary())
+    return result
 
 
 def import_experts(
@@ -356,6 +414,7 @@ def import_experts(
     progress: bool = False,
     total: int | None = None,
     source: str = "api",
+    workers: int | None = None,
 ) -> ImportResult:
     """Import ``(line_number, profile_document)`` pairs; see the module docstring.
 
@@ -364,7 +423,7 @@ def import_experts(
     """
     parsed = (_Row(line, value, None, _raw_text(value)) for line, value in rows)
     return _import(db, parsed, batch_size=batch_size, registered_by=registered_by,
-                   progress=progress, total=total, source=source)
+                   progress=progress, total=total, source=source, workers=workers)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -606,6 +665,7 @@ def import_experts_file(
     progress: bool = False,
     batch_size: int = 500,
     registered_by: str | None = None,
+    workers: int | None = None,
 ) -> ImportResult:
     """Import a JSON Lines, JSON or CSV file of profiles (format from the extension unless
     ``fmt`` says); see the module docstring for the formats and what is rejected."""
@@ -625,6 +685,6 @@ def import_experts_file(
             yield from _csv_rows(path)
     else:
         raise RegistryError(f"unknown import format {fmt!r}; use jsonl, json or csv")
-    total = _count_lines(path) if progress and fmt != "json" else None
+    total = _count_lines(path) if fmt != "json" else None
     return _import(db, rows(), batch_size=batch_size, registered_by=registered_by,
-                   progress=progress, total=total, source=path.name)
+                   progress=progress, total=total, source=path.name, workers=workers)

@@ -44,8 +44,8 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(12, alias="CHUYENGIA_MAX_DEPTH", ge=2)
     max_aliases: int = Field(30, alias="CHUYENGIA_MAX_ALIASES", ge=1)
     max_tokens: int = Field(2000, alias="CHUYENGIA_MAX_TOKENS", ge=100)
-    max_body_bytes: int = Field(1_000_000, alias="CHUYENGIA_MAX_BODY_BYTES", ge=1024)
-    max_import_bytes: int = Field(50_000_000, alias="CHUYENGIA_MAX_IMPORT_BYTES", ge=1024)
+    max_body_bytes: int = Field(10_000_000, alias="CHUYENGIA_MAX_BODY_BYTES", ge=1024)
+    max_import_bytes: int = Field(8_000_000, alias="CHUYENGIA_MAX_IMPORT_BYTES", ge=1024)
     rate_limit_per_minute: int = Field(600, alias="CHUYENGIA_RATE_LIMIT", ge=1)
 
     # Matcher models.
@@ -65,6 +65,15 @@ class Settings(BaseSettings):
     def _external_needs_password(self) -> Settings:
         if self.neo4j_uri and not self.neo4j_password:
             raise ValueError("NEO4J_PASSWORD is required when NEO4J_URI points at an existing Neo4j")
+        return self
+
+    @model_validator(mode="after")
+    def _import_fits_in_a_request(self) -> Settings:
+        # An import travels inside one GraphQL request: its own limit must be the one to bite.
+        if self.max_import_bytes >= self.max_body_bytes:
+            raise ValueError(
+                "CHUYENGIA_MAX_IMPORT_BYTES must be smaller than CHUYENGIA_MAX_BODY_BYTES"
+            )
         return self
 
     @property

@@ -14,7 +14,7 @@ enters is ``SELF``; one that stays on the profile keeps the source it had.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from strawberry import UNSET
@@ -31,6 +31,9 @@ from api.enums import (
     Visibility,
 )
 
+if TYPE_CHECKING:
+    from api.context import Context
+
 __all__ = [
     "SkillInput", "OrganizationRefInput", "EmploymentInput", "EducationInput",
     "PublicationInput", "PatentInput", "ProjectInput", "AwardInput", "ProfileFieldsInput",
@@ -40,7 +43,7 @@ __all__ = [
     "AddEmploymentInput", "UpdateEmploymentInput", "AddEducationInput",
     "UpdateEducationInput", "AddPublicationInput", "UpdatePublicationInput",
     "AddPatentInput", "UpdatePatentInput", "AddProjectInput", "UpdateProjectInput",
-    "AddAwardInput", "UpdateAwardInput",
+    "AddAwardInput", "UpdateAwardInput", "resolve_organizations",
 ]
 
 
@@ -179,9 +182,9 @@ class UpdateProfileInput(ProfileEdit, ProfileFieldsInput):
     pass
 
 
-@strawberry.input
+@strawberry.input(description="Fields left out stay as they are; `null` clears one.")
 class SetAvailabilityInput(ProfileEdit):
-    availability: Availability | None
+    availability: Availability | None = UNSET
     available_from: dt.date | None = UNSET
     willing_to_relocate: bool | None = UNSET
     remote_ok: bool | None = UNSET
@@ -330,3 +333,17 @@ class RegisterExpertInput(ProfileFieldsInput):
                               "`verified: false`, no longer checked).")
 class VerifyExpertInput(ProfileEdit):
     verified: bool = True
+
+
+async def resolve_organizations(ctx: Context, items: list[dict[str, Any]]) -> None:
+    """Let an item name any organization of the registry by id, not only a reference one:
+    the registry's profile document knows reference organizations by id and others by name
+    and country, so an id found in the registry is written out as the organization it is.
+    An unknown id is left for the registry to report at the item's ``organization``."""
+    refs = [i for i in items if isinstance(i.get("organization"), str)]
+    found = await ctx.loaders.organization.load_many([i["organization"] for i in refs])
+    for item, org in zip(refs, found, strict=True):
+        if org is not None:
+            item["organization"] = {
+                "id": str(org.id), "name": org.name, "country": org.country, "city": org.city,
+                "kind": org.kind.value if org.kind is not None else None}

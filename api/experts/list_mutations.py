@@ -41,6 +41,7 @@ from api.experts.inputs import (
     UpdatePatentInput,
     UpdateProjectInput,
     UpdatePublicationInput,
+    resolve_organizations,
 )
 from api.experts.mutations import edit_profile, own_profile
 from api.experts.payloads import ProfileEditResult, ProfileUpdated
@@ -162,16 +163,22 @@ def _remove_skill(skill: str) -> Change:
 
 # --- the resolvers --------------------------------------------------------------------------
 
+async def _item(info: strawberry.Info[Context, None], input: Any) -> dict[str, Any]:
+    item = as_document(input.item)
+    await resolve_organizations(info.context, [item])
+    return item
+
+
 async def _add(key: str, info: strawberry.Info[Context, None], input: Any) -> ProfileUpdated:
     edit = ListEdit(key)
     return await edit.apply(info.context, input,
-                            edit.insert(as_document(input.item), input.position))
+                            edit.insert(await _item(info, input), input.position))
 
 
 async def _update(key: str, info: strawberry.Info[Context, None], input: Any) -> ProfileUpdated:
     edit = ListEdit(key)
     return await edit.apply(info.context, input,
-                            edit.replace(as_document(input.item), input.position))
+                            edit.replace(await _item(info, input), input.position))
 
 
 async def _remove(key: str, info: strawberry.Info[Context, None], input: Any) -> ProfileUpdated:

@@ -29,6 +29,7 @@ from api.experts.inputs import (
     SetVisibilityInput,
     UpdateProfileInput,
     VerifyExpertInput,
+    resolve_organizations,
 )
 from api.experts.payloads import (
     ExpertRegistered,
@@ -50,7 +51,9 @@ from registry.errors import ValidationError
 __all__ = ["ExpertMutations", "edit_profile", "own_profile"]
 
 Change = Callable[[dict[str, Any]], dict[str, Any]]
-
+# The keys an expert's registration may be found by, strongest first (as
+# ``registry.profile.derive_expert_id`` uses them).
+_IDENTITY_KEYS = ("orcid", "externalKey", "email")
 
 
 def own_profile() -> list[MutationGuard]:
@@ -59,9 +62,14 @@ def own_profile() -> list[MutationGuard]:
         IsAdmin() | EditsOwnProfile(),
         "only the expert whose profile this is, or an administrator, may change it")
 
-# The keys an expert's registration may be found by, strongest first (as
-# ``registry.profile.derive_expert_id`` uses them).
-_IDENTITY_KEYS = ("orcid", "externalKey", "email")
+
+def _registrars() -> list[MutationGuard]:
+    return mutation_guard(HasRole(HR_AGENCY, ADMIN),
+                          "only HR agencies and administrators register experts")
+
+
+def _administrators() -> list[MutationGuard]:
+    return mutation_guard(IsAdmin(), "only an administrator verifies profiles")
 
 
 async def edit_profile(ctx: Context, expert_id: str, version: int, change: Change, *,
@@ -133,8 +141,7 @@ class ExpertMutations:
         return await edit_profile(info.context, str(input.id), input.version,
                                   _with(_fields(input)))
 
-    @strawberry.mutation(extensions=mutation_guard(
-        HasRole(HR_AGENCY, ADMIN), "only HR agencies and administrators register experts"), description=(
+    @strawberry.mutation(extensions=_registrars(), description=(
         "Register an expert the caller represents. The profile is unverified and records the "
         "caller as `registeredBy`. Its id derives from the ORCID iD, the external key or the "
         "e-mail, so the same expert cannot be registered twice."))
@@ -142,6 +149,8 @@ class ExpertMutations:
                               input: RegisterExpertInput) -> RegisterExpertResult:
         ctx = info.context
         raw = _registration(input)
+        await resolve_organizations(
+            ctx, [*(raw.get("employment") or ()), *(raw.get("education") or ())])
         try:
             doc = await ctx.db_call(experts.create_expert, ctx.db, raw,
                                     registered_by=ctx.account_id)
@@ -149,8 +158,7 @@ class ExpertMutations:
             raise relocate(exc, _identity_path(raw)) from exc
         return ExpertRegistered(expert_id=strawberry.ID(doc["id"]), expert=shown(ctx, doc))
 
-    @strawberry.mutation(extensions=mutation_guard(
-        IsAdmin(), "only an administrator verifies profiles"), description=(
+    @strawberry.mutation(extensions=_administrators(), description=(
         "Mark the profile, as read at `version`, as checked by an administrator. The version "
         "makes sure that what was checked is what gets the mark."))
     async def verify_expert(self, info: strawberry.Info[Context, None],

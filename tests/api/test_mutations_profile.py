@@ -132,6 +132,10 @@ def test_set_availability(client, callers: Callers):
     assert result["__typename"] == "ProfileUpdated"
     assert result["expert"] == {"availability": "ADVISORY", "availableFrom": "2027-01-15",
                                 "willingToRelocate": True, "remoteOk": True}
+    only_remote = mutate(client, "setAvailability",
+                         {"id": callers.expert_id, "version": 2, "remoteOk": False},
+                         token=callers.owner, success="expert { availability remoteOk }")
+    assert only_remote["expert"] == {"availability": "ADVISORY", "remoteOk": False}
 
 
 def test_set_visibility_hides_the_profile_from_others(client, callers: Callers):

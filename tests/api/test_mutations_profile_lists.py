@@ -257,3 +257,21 @@ def test_skill_edits_answer_conflict_not_found_and_not_allowed(client, callers: 
     assert refused["__typename"] == "NotAllowed"
     assert mutate(client, field, edit(callers, **fields),
                   token=callers.admin)["__typename"] == "ProfileUpdated"
+
+
+def test_an_item_names_any_organization_of_the_registry_by_id(client, db: Database,
+                                                              callers: Callers):
+    """Reference organizations and those that came in with profiles alike (the web's picker
+    offers both)."""
+    [job] = experts.read_profile(db, callers.expert_id)["employment"]
+    from_profile = job["organization"]["id"]  # "Analog Chips Inc.", entered with the profile
+    select = "expert { employment { organization { id name } } }"
+    result = mutate(client, "addEmployment",
+                    edit(callers, item={"organization": {"id": from_profile}, "title": "CTO"}),
+                    token=callers.owner, success=select)
+    assert [e["organization"]["id"] for e in result["expert"]["employment"]] == \
+        [from_profile, from_profile]
+    unknown = mutate(client, "addEmployment",
+                     {**edit(callers, item={"organization": {"id": "no-such-org"}}),
+                      "version": 2}, token=callers.owner)
+    assert list(paths(unknown)) == ["item.organization"]

@@ -22,8 +22,11 @@ from functools import cached_property
 from typing import Any
 
 import pytest
+import strawberry
 from graphql import get_named_type
 
+from api.guards import mutation_guard
+from api.permissions import IsAdmin
 from api.schema import schema
 from registry import decisions, programmes
 from registry.db import Database
@@ -175,3 +178,26 @@ def test_permission(client, db: Database, callers: Callers, field: str, caller: 
         assert result["__typename"] == _success_type(field), result
     else:
         assert result["__typename"] == "NotAllowed", result
+
+
+
+@strawberry.type
+class _Done:
+    ok: bool
+
+
+@strawberry.type
+class _MisconfiguredMutation:
+    @strawberry.mutation(extensions=mutation_guard(IsAdmin(), "admins only"))
+    def act(self) -> _Done:
+        return _Done(ok=True)
+
+
+@strawberry.type
+class _Query:
+    ping: bool = True
+
+
+def test_a_guard_on_a_payload_without_not_allowed_fails_when_the_schema_is_built():
+    with pytest.raises(TypeError, match="has no NotAllowed member"):
+        strawberry.Schema(query=_Query, mutation=_MisconfiguredMutation)

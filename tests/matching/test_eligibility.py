@@ -8,8 +8,17 @@ from typing import Any
 import pytest
 
 from matching.eligibility import (
-    ELIGIBLE, MET, NOT_ELIGIBLE, NOT_MET, POSSIBLY_ELIGIBLE, UNKNOWN, Between, compute_facts,
-    evaluate_facts, evaluate_profile, evaluate_rule,
+    ELIGIBLE,
+    MET,
+    NOT_ELIGIBLE,
+    NOT_MET,
+    POSSIBLY_ELIGIBLE,
+    UNKNOWN,
+    Between,
+    compute_facts,
+    evaluate_facts,
+    evaluate_profile,
+    evaluate_rule,
 )
 from registry.profile import validate_profile
 from seed.reference import Criterion, EligibilityScheme, FactRule, load_eligibility, parse_rule

@@ -57,7 +57,7 @@ def decided(db: Database):
 
 
 def test_learned_ranker_beats_fixed_weights_on_held_out_tasks(db: Database, matcher, decided):
-    tasks, applied = decided
+    _, applied = decided
     ts = training_set(db, matcher)
     assert ts.n_tasks == 8 and len(ts.y) == 96 and ts.skipped == 0
     assert list(ts.y) == [int(applied[e]) for e in ts.expert_ids]

@@ -11,8 +11,8 @@ from registry.accounts import create_account
 from registry.db import Database
 from registry.errors import ValidationError
 from registry.experts import read_profile, update_expert
-from registry.programmes import create_task
 from registry.profile import PROTECTED_FIELDS
+from registry.programmes import create_task
 from registry.search import ExpertFilter, Viewer
 
 from .conftest import add, skill, task_input
@@ -136,7 +136,8 @@ def test_protected_attributes_never_change_scores(db: Database, matcher):
     seen = []
     for variant in _protected_variants():
         current = read_profile(db, target)
-        update_expert(db, target, current["version"], lambda doc: {**doc, **variant})
+        update_expert(db, target, current["version"],
+                      lambda doc, variant=variant: {**doc, **variant})
         assert all(read_profile(db, target).get(k) == v for k, v in variant.items())
         for task in (task_input(), task_input(roleSought="PRINCIPAL_INVESTIGATOR")):
             ranking = matcher.rank(db, task)
@@ -188,10 +189,12 @@ def test_saved_task_and_unsaved_input_rank_alike(db: Database, matcher):
 
 def test_invalid_task_input_reports_every_field(db: Database, matcher):
     with pytest.raises(ValidationError) as err:
-        matcher.rank(db, {"title": "", "roleSought": "BOSS",
+        matcher.rank(db, {"title": "", "roleSought": "BOSS", "techListId": "qd-1131-2025",
+                          "areas": ["semiconductor-chips-2026", "no-such-area"],
                           "requirements": [{"skill": "no-such-skill", "minLevel": 9}]})
     paths = {e.path for e in err.value.errors}
-    assert {"title", "roleSought", "requirements.0.skill", "requirements.0.minLevel"} <= paths
+    assert paths == {"title", "roleSought", "areas.0", "areas.1", "requirements.0.skill",
+                     "requirements.0.minLevel"}
 
 
 def test_pages_and_visibility(db: Database, matcher):
@@ -240,7 +243,7 @@ def test_similar_experts(db: Database, matcher):
     near = add(db, "binh", skills=[skill("large-language-models"), skill("deep-learning")])
     far = add(db, "cuong", skills=[skill("blockchain")])
     found = matcher.similar_experts(db, me)
-    assert [s.expert_id for s in found][0] == near
+    assert found[0].expert_id == near
     assert me not in [s.expert_id for s in found]
     assert found[0].shared_skills == ("large-language-models",)
     assert far not in [s.expert_id for s in found] or found[-1].expert_id == far

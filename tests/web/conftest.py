@@ -26,8 +26,14 @@ playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install 
 
 CHROMIUM = os.environ.get("CHUYENGIA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 DESKTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
@@ -46,11 +52,15 @@ def live_server(database: Database, settings: Settings) -> Iterator[str]:
 
     from server import create_app
 
-    app_settings = settings.model_copy(update={"rate_limit_per_minute": 100_000,
-                                               "graphiql": False})
+    app_settings = settings.model_copy(update={"rate_limit_per_minute": 100_000, "graphiql": False})
     port = _free_port()
-    config = uvicorn.Config(create_app(app_settings, database=database), host="127.0.0.1",
-                            port=port, log_level="warning", lifespan="on")
+    config = uvicorn.Config(
+        create_app(app_settings, database=database),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="web-test-server", daemon=True)
     thread.start()
@@ -77,9 +87,15 @@ def browser(playwright) -> Iterator:
     """A Chromium with a fresh profile folder, removed afterwards."""
     profile = tempfile.mkdtemp(prefix="chuyengia-chromium-")
     context = playwright.chromium.launch_persistent_context(
-        profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-        viewport=DESKTOP, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
-        service_workers="block")
+        profile,
+        executable_path=CHROMIUM,
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport=DESKTOP,
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+        service_workers="block",
+    )
     context.set_default_timeout(15_000)
     try:
         yield context

@@ -59,14 +59,16 @@ class WebPage:
         if phone:
             self.tab.set_viewport_size(PHONE)
             self.tab.wait_for_timeout(150)
-            self.tab.screenshot(path=str(SCREENSHOTS / f"{name}-phone.png"), full_page=False,
-                                animations="disabled")
+            self.tab.screenshot(
+                path=str(SCREENSHOTS / f"{name}-phone.png"), full_page=False, animations="disabled"
+            )
             self.tab.set_viewport_size(DESKTOP)
             self.tab.wait_for_timeout(100)
         return path
 
 
 # --- data ----------------------------------------------------------------------------------
+
 
 def expert_doc(n: int, **overrides: Any) -> dict[str, Any]:
     """A valid profile with a unique e-mail (hence id); otherwise tests.factories.profile."""
@@ -110,9 +112,11 @@ def expert_account(db: Database, expert_id: str, name: str = "Chuyên gia") -> s
 _A11Y = """() => {
   const problems = [];
   const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
-  for (const el of document.querySelectorAll('main input, main select, main textarea, header input, header select')) {
+  const controls = 'main input, main select, main textarea, header input, header select';
+  for (const el of document.querySelectorAll(controls)) {
     if (el.type === 'hidden' || !visible(el)) continue;
-    const named = (el.labels && el.labels.length) || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+    const named = (el.labels && el.labels.length) || el.getAttribute('aria-label')
+      || el.getAttribute('aria-labelledby');
     if (!named) problems.push('unlabelled ' + el.outerHTML.slice(0, 120));
   }
   for (const el of document.querySelectorAll('main button, main a, header button, header a')) {
@@ -125,7 +129,9 @@ _A11Y = """() => {
   let last = 1;
   for (const hd of document.querySelectorAll('main h1, main h2, main h3, main h4')) {
     const level = Number(hd.tagName[1]);
-    if (level > last + 1) problems.push('heading jumps to ' + hd.tagName + ': ' + hd.textContent.slice(0, 60));
+    if (level > last + 1) {
+      problems.push('heading jumps to ' + hd.tagName + ': ' + hd.textContent.slice(0, 60));
+    }
     last = level;
   }
   const ids = {};

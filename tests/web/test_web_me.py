@@ -62,7 +62,10 @@ def test_edits_are_checked_inline_then_saved(db, page):
     pubs.get_by_label("DOI").fill("10.1234/robot.2023.7")
     pubs.get_by_role("button", name="Lưu").click()
     expect(pubs.locator(".edit-item", has_text="Thị giác máy cho robot hàn")).to_be_visible()
-    assert any(p["title"] == "Thị giác máy cho robot hàn" for p in read_profile(db, expert_id)["publications"])
+    assert any(
+        p["title"] == "Thị giác máy cho robot hàn"
+        for p in read_profile(db, expert_id)["publications"]
+    )
     page.shoot("my-profile", phone=True, full_page=False)
 
 
@@ -91,7 +94,7 @@ def test_the_reload_way_forward_shows_the_newer_version(db, page):
     tab = page.open("/me", token=token)
     version = read_profile(db, expert_id)["version"]
     update_expert(db, expert_id, version, lambda doc: {**doc, "headline": "Bản mới hơn"})
-    tab.locator("#edit-availability").get_by_label("Thời gian tham gia").select_option("FULL_TIME")
+    tab.locator("#edit-availability select").first.select_option("FULL_TIME")
     tab.locator("#edit-availability").get_by_role("button", name="Lưu thời gian tham gia").click()
     tab.get_by_role("button", name="Tải lại bản mới nhất").click()
     page.settle()
@@ -99,8 +102,9 @@ def test_the_reload_way_forward_shows_the_newer_version(db, page):
 
 
 def test_visibility_and_consent_switches_and_the_completeness_hint(db, page):
-    expert_id, token = _me(db, headline=None, education=[], skills=[
-        {"skill": "robotics", "level": 4, "years": 0}])
+    expert_id, token = _me(
+        db, headline=None, education=[], skills=[{"skill": "robotics", "level": 4, "years": 0}]
+    )
     tab = page.open("/me", token=token)
     hint = tab.locator("#completeness")
     expect(hint).to_contain_text("Mức đầy đủ của hồ sơ")

@@ -7,21 +7,41 @@ from playwright.sync_api import expect
 
 from tests.web.support import add_accounts, add_experts, assert_accessible, expert_doc
 
-SHARED_PAPER = {"title": "Low-power ADC design for edge AI", "year": 2021, "venue": "ISSCC",
-                "doi": "10.1109/isscc.2021.1234"}
+SHARED_PAPER = {
+    "title": "Low-power ADC design for edge AI",
+    "year": 2021,
+    "venue": "ISSCC",
+    "doi": "10.1109/isscc.2021.1234",
+}
 
 
 def _two_coauthors(db, *, consent: bool = True):
     main = expert_doc(
-        1, fullName="Nguyễn Minh Đức", contactConsent=consent, phone="+1 408 555 0100",
-        skills=[{"skill": "machine-learning", "level": 4, "years": 6},
-                {"skill": "deep-learning", "level": 3, "years": 4}],
-        education=[{"organization": {"name": "Stanford University", "country": "US",
-                                     "kind": "UNIVERSITY"}, "degree": "PHD", "year": 2012,
-                    "field": "Electrical engineering"}],
-        publications=[SHARED_PAPER])
-    other = expert_doc(2, fullName="Trần Thị Mai", publications=[SHARED_PAPER],
-                       projects=[], patents=[], awards=[])
+        1,
+        fullName="Nguyễn Minh Đức",
+        contactConsent=consent,
+        phone="+1 408 555 0100",
+        skills=[
+            {"skill": "machine-learning", "level": 4, "years": 6},
+            {"skill": "deep-learning", "level": 3, "years": 4},
+        ],
+        education=[
+            {
+                "organization": {
+                    "name": "Stanford University",
+                    "country": "US",
+                    "kind": "UNIVERSITY",
+                },
+                "degree": "PHD",
+                "year": 2012,
+                "field": "Electrical engineering",
+            }
+        ],
+        publications=[SHARED_PAPER],
+    )
+    other = expert_doc(
+        2, fullName="Trần Thị Mai", publications=[SHARED_PAPER], projects=[], patents=[], awards=[]
+    )
     return add_experts(db, [main, other])
 
 

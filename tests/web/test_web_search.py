@@ -10,19 +10,43 @@ from tests.web.support import add_accounts, add_experts, assert_accessible, expe
 
 def _people(db):
     docs = [
-        expert_doc(1, fullName="Nguyễn Minh Đức", headline="Thiết kế vi mạch tương tự",
-                   residenceCountry="US", city="San Jose", diaspora="OVERSEAS",
-                   skills=[{"skill": "machine-learning", "level": 4, "years": 6}]),
-        expert_doc(2, fullName="Đặng Thị Thuỷ", headline="Robot công nghiệp",
-                   residenceCountry="DE", city="Berlin", diaspora="OVERSEAS",
-                   skills=[{"skill": "robotics", "level": 5, "years": 10}]),
-        expert_doc(3, fullName="Lê Văn Hùng", headline="An ninh mạng", residenceCountry="VN",
-                   city="Hà Nội", diaspora="DOMESTIC",
-                   skills=[{"skill": "machine-learning", "level": 2, "years": 1}]),
-        expert_doc(4, fullName="Phạm Thu Hà", headline="Học sâu cho y tế",
-                   residenceCountry="VN", city="Đà Nẵng", diaspora="RETURNEE",
-                   visibility="REGISTERED",
-                   skills=[{"skill": "deep-learning", "level": 4, "years": 5}]),
+        expert_doc(
+            1,
+            fullName="Nguyễn Minh Đức",
+            headline="Thiết kế vi mạch tương tự",
+            residenceCountry="US",
+            city="San Jose",
+            diaspora="OVERSEAS",
+            skills=[{"skill": "machine-learning", "level": 4, "years": 6}],
+        ),
+        expert_doc(
+            2,
+            fullName="Đặng Thị Thuỷ",
+            headline="Robot công nghiệp",
+            residenceCountry="DE",
+            city="Berlin",
+            diaspora="OVERSEAS",
+            skills=[{"skill": "robotics", "level": 5, "years": 10}],
+        ),
+        expert_doc(
+            3,
+            fullName="Lê Văn Hùng",
+            headline="An ninh mạng",
+            residenceCountry="VN",
+            city="Hà Nội",
+            diaspora="DOMESTIC",
+            skills=[{"skill": "machine-learning", "level": 2, "years": 1}],
+        ),
+        expert_doc(
+            4,
+            fullName="Phạm Thu Hà",
+            headline="Học sâu cho y tế",
+            residenceCountry="VN",
+            city="Đà Nẵng",
+            diaspora="RETURNEE",
+            visibility="REGISTERED",
+            skills=[{"skill": "deep-learning", "level": 4, "years": 5}],
+        ),
     ]
     return add_experts(db, docs)
 
@@ -91,8 +115,12 @@ def test_skills_autocomplete_in_both_languages_and_facets_narrow_the_results(db,
 
 
 def test_paging_and_sort(db, page):
-    docs = [expert_doc(100 + i, fullName=f"Trần Văn Số {i:02d}", yearsExperience=i,
-                       headline="Kỹ sư phần mềm") for i in range(1, 26)]
+    docs = [
+        expert_doc(
+            100 + i, fullName=f"Trần Văn Số {i:02d}", yearsExperience=i, headline="Kỹ sư phần mềm"
+        )
+        for i in range(1, 26)
+    ]
     add_experts(db, docs)
     tab = page.open("/search")
     expect(tab.locator(".result-summary")).to_have_text("Tìm thấy 25 chuyên gia")

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.web.support import add_accounts, add_experts, assert_accessible, expert_account, expert_doc
+from tests.web.support import (
+    add_accounts,
+    add_experts,
+    assert_accessible,
+    expert_account,
+    expert_doc,
+)
 
 
 def test_a_refused_token_is_explained_and_a_good_one_signs_in_and_out(db, page):

@@ -8,7 +8,7 @@ import { enumSelect, mutate } from "./forms.js";
 
 const KINDS = ["SHORTLISTED", "CONTACTED", "INTERVIEWED", "SELECTED", "REJECTED"];
 
-export function decisionControls({ taskId, expertId, expertName, canDecide, onShortlisted }) {
+export function decisionControls({ taskId, expertId, expertName, canDecide, onShortlisted, offerShortlist = true }) {
   const status = h("p", { class: "small decision-status", role: "status" });
   const shortlist = button(t("decision.shortlist"), {
     class: "btn btn-small", "aria-label": t("decision.shortlistOf", { name: expertName }),
@@ -49,6 +49,6 @@ export function decisionControls({ taskId, expertId, expertName, canDecide, onSh
     h("div", { class: "decision-row" },
       h("div", { class: "field" }, h("label", { for: kind.id }, t("decision.kind"), h("span", { class: "visually-hidden" }, ` — ${expertName}`)), kind),
       h("div", { class: "field grow" }, h("label", { for: reason.id }, t("decision.reason")), reason)),
-    h("div", { class: "actions" }, record, shortlist),
+    h("div", { class: "actions" }, record, offerShortlist ? shortlist : null),
     status);
 }

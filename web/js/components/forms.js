@@ -8,14 +8,17 @@ import { countryName, enumLabel, t } from "../i18n.js";
 import { COUNTRY_CODES } from "../countries.js";
 import { setFieldError } from "./ui.js";
 
-export const USER_ERRORS = `... on ValidationFailed { message fields { path reason } }
-  ... on VersionConflict { message expectedVersion currentVersion }
-  ... on NotFound { message } ... on NotAllowed { message }`;
-
-/** Run `name(input: $input)` and return its result (with __typename). */
-export async function mutate(name, inputType, input, selection) {
+/**
+ * Run `name(input: $input)` and return its result (with __typename). Every expected failure
+ * implements UserError (its `message`); `validation` and `conflict` ask for the details of
+ * ValidationFailed and VersionConflict, for results whose union has them.
+ */
+export async function mutate(name, inputType, input, selection, { validation = true, conflict = false } = {}) {
+  const errors = ["... on UserError { message }",
+    validation ? "... on ValidationFailed { fields { path reason } }" : "",
+    conflict ? "... on VersionConflict { expectedVersion currentVersion }" : ""].join(" ");
   const query = `mutation ${name[0].toUpperCase()}${name.slice(1)}($input: ${inputType}!) {
-    result: ${name}(input: $input) { __typename ${selection} ${USER_ERRORS} } }`;
+    result: ${name}(input: $input) { __typename ${selection} ${errors} } }`;
   const data = await gql(query, { input });
   return data.result;
 }
@@ -77,7 +80,7 @@ function problem(control) {
     if (control.min !== "" && n < Number(control.min)) return t("form.min", { n: control.min });
     if (control.max !== "" && n > Number(control.max)) return t("form.max", { n: control.max });
   }
-  if (control.type === "email" && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(raw)) return t("form.email");
+  if (control.type === "email" && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(raw)) return t("form.emailFormat");
   if (control.type === "url" && !/^https?:\/\/\S+$/i.test(raw)) return t("form.url");
   if (control.dataset.pattern && !new RegExp(control.dataset.pattern).test(raw)) return t(control.dataset.patternMsg || "form.format");
   if (control.maxLength > 0 && raw.length > control.maxLength) return t("form.tooLong", { n: control.maxLength });

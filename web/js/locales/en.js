@@ -268,7 +268,7 @@ export const en = {
   "form.integer": "Enter a whole number.",
   "form.min": "Must be at least {n}.",
   "form.max": "Must be at most {n}.",
-  "form.email": "Not an e-mail address, e.g. name@institute.vn.",
+  "form.emailFormat": "Not an e-mail address, e.g. name@institute.vn.",
   "form.url": "A web address starts with http:// or https://.",
   "form.format": "Not in the expected format.",
   "form.tooLong": "At most {n} characters.",

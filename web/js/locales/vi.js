@@ -268,7 +268,7 @@ export const vi = {
   "form.integer": "Hãy nhập số nguyên.",
   "form.min": "Không được nhỏ hơn {n}.",
   "form.max": "Không được lớn hơn {n}.",
-  "form.email": "Địa chỉ thư điện tử chưa đúng dạng, ví dụ ten@vien.vn.",
+  "form.emailFormat": "Địa chỉ thư điện tử chưa đúng dạng, ví dụ ten@vien.vn.",
   "form.url": "Địa chỉ web phải bắt đầu bằng http:// hoặc https://.",
   "form.format": "Chưa đúng định dạng.",
   "form.tooLong": "Tối đa {n} ký tự.",

@@ -35,5 +35,5 @@ export async function render(ctx) {
     h("div", { class: "chart-grid" },
       barChart({ title: t("overview.byDiaspora"), rows: diaspora, id: "chart-diaspora" }),
       barChart({ title: t("overview.byCountry"), rows: countryRows, id: "chart-country", colour: "var(--chart-2)" }),
-      barChart({ title: t("overview.byArea"), rows: areas, id: "chart-area", colour: "var(--chart-4)" })));
+      barChart({ title: t("overview.byArea"), rows: areas, id: "chart-area", colour: "var(--chart-4)", width: 760, labelWidth: 400 })));
 }

@@ -153,7 +153,7 @@ export async function render(ctx) {
     let result;
     try {
       result = task
-        ? await mutate("updateTask", "UpdateTaskInput", input(version), "... on TaskUpdated { task { id } }")
+        ? await mutate("updateTask", "UpdateTaskInput", input(version), "... on TaskUpdated { task { id } }", { conflict: true })
         : await mutate("postTask", "PostTaskInput", input(version), "... on TaskPosted { task { id } }");
     } catch (err) {
       status.append(errorMessage(err));

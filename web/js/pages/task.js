@@ -70,7 +70,7 @@ function taskActions(task) {
   const status = h("span", { role: "status", class: "small" });
   const run = async (name, type, input, okType) => {
     try {
-      const r = await mutate(name, type, input, `... on ${okType} { task { id } }`);
+      const r = await mutate(name, type, input, `... on ${okType} { task { id } }`, { validation: name !== "closeTask", conflict: true });
       if (r.__typename === okType) window.dispatchEvent(new HashChangeEvent("hashchange"));
       else status.textContent = r.__typename === "VersionConflict" ? t("task.changedElsewhere") : r.message;
     } catch (err) {
@@ -184,13 +184,13 @@ async function loadShortlist(box, task, owner) {
         const remove = h("button", {
           type: "button", class: "btn btn-small", "aria-label": t("task.removeFromShortlist", { name }),
           onclick: async () => {
-            await mutate("removeFromShortlist", "RemoveFromShortlistInput", { shortlistId: e.shortlistId, expertId: e.expertId }, "... on ShortlistChanged { shortlist { id } }");
+            await mutate("removeFromShortlist", "RemoveFromShortlistInput", { shortlistId: e.shortlistId, expertId: e.expertId }, "... on ShortlistChanged { shortlist { id } }", { validation: false });
             loadShortlist(box, task, owner);
           },
         }, t("common.remove"));
         return h("li", {}, e.expert ? h("a", { href: `#/experts/${encodeURIComponent(e.expertId)}` }, name) : name,
           h("span", { class: "muted small" }, ` · ${formatDate(e.addedAt)}`), " ", remove,
-          task.status !== "CLOSED" && owner ? decisionControls({ taskId: task.id, expertId: e.expertId, expertName: name, canDecide: true }) : null);
+          task.status !== "CLOSED" && owner ? decisionControls({ taskId: task.id, expertId: e.expertId, expertName: name, canDecide: true, offerShortlist: false }) : null);
       }))
       : h("p", { class: "muted" }, t("task.shortlistEmpty")));
   } catch (err) {

@@ -13,6 +13,7 @@ import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.QueryExecutionException;
 
 /**
  * Runs a Neo4j Community DBMS with Bolt bound to loopback until the process is told to stop.
@@ -49,15 +50,37 @@ public final class Launcher {
             stopped.countDown();
         }, "neo4j-shutdown"));
 
-        GraphDatabaseService system = dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
-        // The built-in user starts with a password that must be changed; set ours, every start,
-        // so the file in the data folder stays the single source of truth.
-        system.executeTransactionally(
-                "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
-                Map.of("password", password));
+        try {
+            setPassword(dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME), password);
+        } catch (RuntimeException e) {
+            // Without this the DBMS threads keep the JVM alive and the caller waits for a
+            // READY line that never comes; exit so it sees the failure and the log at once.
+            e.printStackTrace();
+            dbms.shutdown();
+            System.exit(1);
+        }
         System.out.println("READY bolt://" + host + ":" + port);
         System.out.flush();
         stopped.await();
+    }
+
+    /**
+     * The built-in user starts with a password that must be changed; set ours, every start, so
+     * the file in the data folder stays the single source of truth. Neo4j refuses to "change" a
+     * password to the one it has, which is what every restart of an existing store asks: that
+     * refusal means there is nothing to do.
+     */
+    private static void setPassword(GraphDatabaseService system, String password) {
+        try {
+            system.executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
+                    Map.of("password", password));
+        } catch (QueryExecutionException e) {
+            String message = String.valueOf(e.getMessage());
+            if (!message.contains("Old password and new password cannot be the same")) {
+                throw e;
+            }
+        }
     }
 
     private static Map<String, String> parse(String[] args) {
