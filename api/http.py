@@ -210,10 +210,20 @@ class GraphQLView(GraphQL):
                 and "text/html" in request.headers.get("accept", ""))
 
     def parse_json(self, data: str | bytes) -> Any:
-        value = super().parse_json(data)
+        try:
+            value = super().parse_json(data)
+        except (UnicodeDecodeError, RecursionError) as exc:
+            # json.loads guesses UTF-16/32 from the first bytes, and nests without bound.
+            raise HTTPException(400, "The request body must be a JSON object in UTF-8, "
+                                     "nested at most a few hundred levels.") from exc
         if not isinstance(value, dict):
             raise HTTPException(400, "The request must be a JSON object such as "
                                      '{"query": "...", "variables": {...}}.')
+        if _has_lone_surrogate(value):
+            # JSON escapes such as \ud800 decode to text no UTF-8 encoder (the Neo4j driver's
+            # included) accepts; refused here, once, for every argument.
+            raise HTTPException(400, "The request holds text that is not valid Unicode (a "
+                                     "lone surrogate escape such as \\ud800).")
         return value
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
@@ -239,6 +249,23 @@ class GraphQLView(GraphQL):
 
     def encode_json(self, data: object) -> str:
         return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    pending = [value]  # a stack, not recursion: the JSON may nest as deep as json.loads allows
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 def _is_request_error(data: Any) -> bool:

@@ -31,6 +31,7 @@ from api.experts.list_mutations import ProfileListMutations
 from api.experts.mutations import ExpertMutations
 from api.experts.queries import ExpertQueries
 from api.imports.mutations import ImportMutations
+from api.matching.queries import MatchingQueries
 from api.network.queries import NetworkQueries
 from api.organizations.queries import OrganizationQueries
 from api.safeguards import extensions_for, is_unexpected
@@ -47,7 +48,7 @@ log = logging.getLogger("api")
 
 QUERIES: tuple[type, ...] = (
     ExpertQueries, TaxonomyQueries, OrganizationQueries, TaskQueries, NetworkQueries,
-    AccountQueries, ShortlistQueries,
+    AccountQueries, ShortlistQueries, MatchingQueries,
 )
 # Each domain's mutations type, e.g. ``ExpertMutations`` from ``api/experts/mutations.py``.
 MUTATIONS: tuple[type, ...] = (

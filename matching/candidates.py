@@ -15,7 +15,7 @@ pre-scores are cut; ``CandidateSet.total`` says how many matched before the cut.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,9 +93,10 @@ def _skill_prescore(index: ExpertIndex, task: TaskSpec) -> np.ndarray:
     return score
 
 
-def filter_mask(index: ExpertIndex, f: ExpertFilter, *, db: Database | None = None
-                ) -> np.ndarray:
-    """Rows that pass the search API's filter (same meaning as ``registry.search``)."""
+def filter_mask(index: ExpertIndex, f: ExpertFilter, *,
+                text_hits: Mapping[str, float] | None = None) -> np.ndarray:
+    """Rows that pass the search API's filter (same meaning as ``registry.search``);
+    ``text_hits`` are the full-text hits of ``f.text`` (:func:`filter_text_hits`)."""
     n = index.n_rows
     mask = np.ones(n, dtype=bool)
     num = index.num[:n]
@@ -132,19 +133,63 @@ def filter_mask(index: ExpertIndex, f: ExpertFilter, *, db: Database | None = No
                     f.organization and f.organization not in r.organizations):
                 mask[row] = False
     if f.text:
-        if lucene_query(f.text) is None:
-            raise ValidationError([FieldError("filter.text", "has no searchable words")])
-        if db is None:
-            raise ValueError("a text filter needs the database")
-        hits = index.rows(fulltext_hits(db, f.text, hits=10 * TEXT_HITS))
+        if text_hits is None:
+            raise ValueError("a text filter needs its full-text hits (filter_text_hits)")
         text_mask = np.zeros(n, dtype=bool)
-        text_mask[hits] = True
+        text_mask[index.rows(text_hits)] = True
         mask &= text_mask
     return mask
 
 
+def filter_text_hits(db: Database, f: ExpertFilter | None) -> dict[str, float] | None:
+    """The full-text hits a filter's ``text`` needs (``None`` without one)."""
+    if f is None or not f.text:
+        return None
+    if lucene_query(f.text) is None:
+        raise ValidationError([FieldError("filter.text", "has no searchable words")])
+    return fulltext_hits(db, f.text, hits=10 * TEXT_HITS)
+
+
 def _areas(areas: Iterable[str]) -> frozenset[str]:
     return task_areas(TaskSpec(title="", requirements=(), areas=tuple(areas)))
+
+
+@dataclass(frozen=True)
+class Hits:
+    """What retrieval needs from the graph, read before the index is locked."""
+
+    task: dict[str, float]
+    filter: dict[str, float] | None
+
+
+def graph_hits(db: Database, index: ExpertIndex, task: TaskSpec,
+               filter: ExpertFilter | None = None) -> Hits:
+    return Hits(fulltext_hits(db, task_query(task, index.graph)), filter_text_hits(db, filter))
+
+
+def select(index: ExpertIndex, task: TaskSpec, hits: Hits, *, viewer: Viewer = ANONYMOUS,
+           filter: ExpertFilter | None = None, limit: int = MAX_CANDIDATES,
+           include: Iterable[str] = ()) -> CandidateSet:
+    """The in-memory half of retrieval; the caller holds ``index.lock`` for as long as it
+    uses the rows returned."""
+    score = _skill_prescore(index, task)
+    matched = score > 0
+    text_score = np.zeros(index.n_rows)
+    text_rows = index.rows(hits.task)
+    if len(text_rows):
+        values = np.array([hits.task[index.records[r].id] for r in text_rows])
+        text_score[text_rows] = values / values.max()
+        matched[text_rows] = True
+    extra = index.rows(include)
+    matched[extra] = True
+    matched &= visible_mask(index, viewer)
+    if filter is not None:
+        matched &= filter_mask(index, filter, text_hits=hits.filter)
+    rows = np.flatnonzero(matched)
+    pre = score[rows] + _TEXT_SHARE * text_score[rows]
+    pre[np.isin(rows, extra)] = np.inf
+    order = np.lexsort((rows, -pre))
+    return CandidateSet(rows[order][:limit], len(rows), len(text_rows))
 
 
 def retrieve(db: Database, index: ExpertIndex, task: TaskSpec, *, viewer: Viewer = ANONYMOUS,
@@ -153,25 +198,10 @@ def retrieve(db: Database, index: ExpertIndex, task: TaskSpec, *, viewer: Viewer
     """The task's candidates the viewer may see, best pre-score first, at most ``limit``.
 
     ``include`` adds experts regardless of skills and text (for example those already
-    decided on), still subject to visibility and the filter.
+    decided on), still subject to visibility and the filter. Rows stay valid while the
+    caller holds ``index.lock``; take it before calling if the rows are used afterwards.
     """
-    hits = fulltext_hits(db, task_query(task, index.graph))
+    hits = graph_hits(db, index, task, filter)
     with index.lock:
-        score = _skill_prescore(index, task)
-        matched = score > 0
-        text_score = np.zeros(index.n_rows)
-        text_rows = index.rows(hits)
-        if len(text_rows):
-            values = np.array([hits[index.records[r].id] for r in text_rows])
-            text_score[text_rows] = values / values.max()
-            matched[text_rows] = True
-        extra = index.rows(include)
-        matched[extra] = True
-        matched &= visible_mask(index, viewer)
-        if filter is not None:
-            matched &= filter_mask(index, filter, db=db)
-        rows = np.flatnonzero(matched)
-        pre = score[rows] + _TEXT_SHARE * text_score[rows]
-        pre[np.isin(rows, extra)] = np.inf
-        order = np.lexsort((rows, -pre))
-        return CandidateSet(rows[order][:limit], len(rows), len(text_rows))
+        return select(index, task, hits, viewer=viewer, filter=filter, limit=limit,
+                      include=include)

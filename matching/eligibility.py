@@ -25,7 +25,7 @@ programmesLed                    led projects of scale NATIONAL or INTERNATIONAL
                                  has no "programme" kind, and a national or international
                                  project is the registry's nearest record of a high-impact
                                  multi-project programme (Decree 231's wording)
-patentsGranted / patentsApplied  patents with ``granted`` / ``applied`` (put into use)
+patentsGranted / patentsApplied  patents ``granted`` / granted and ``applied`` (put into use)
 hasPhd                           an education entry PHD or DSC, or a doctoral honorific (TS.,
                                  TSKH., PGS., GS.); unknown when no education is listed
 phdFromTop200                    a doctorate at an organization the reference data marks
@@ -204,7 +204,7 @@ def compute_facts(doc: Mapping[str, Any], *, on: dt.date | None = None) -> dict[
                                                if p.get("outcome") in _APPLIED_OUTCOMES),
         "programmesLed": sum(1 for p in led if p.get("scale") in _PROGRAMME_SCALES),
         "patentsGranted": sum(1 for p in patents if p.get("granted")),
-        "patentsApplied": sum(1 for p in patents if p.get("applied")),
+        "patentsApplied": sum(1 for p in patents if p.get("granted") and p.get("applied")),
         "hasPhd": has_phd,
         "phdFromTop200": _phd_from_top200(doc, has_phd),
         "yearsTeachingOrResearch": _years_teaching(doc, day.year),

@@ -24,7 +24,14 @@ from typing import Any
 
 import numpy as np
 
-from matching.candidates import ANONYMOUS, CandidateSet, retrieve, visible_mask
+from matching.candidates import (
+    ANONYMOUS,
+    CandidateSet,
+    Hits,
+    graph_hits,
+    select,
+    visible_mask,
+)
 from matching.eligibility import SchemeResult
 from matching.explain import (
     Evidence,
@@ -219,15 +226,17 @@ class Matcher:
         graph = (index or self.index(db)).graph
         return resolve_task(db, task, known_skills=graph.skills)
 
-    def _score(self, db: Database, index: ExpertIndex, spec: TaskSpec, *, viewer: Viewer,
+    def _score(self, index: ExpertIndex, spec: TaskSpec, hits: Hits, *, viewer: Viewer,
                filter: ExpertFilter | None, include: Iterable[str] = (),
                chosen: Sequence[str] = (), rules: Sequence[str] | None = None) -> _Scored:
-        found = retrieve(db, index, spec, viewer=viewer, filter=filter, include=include)
+        """Candidates, features, hard rules and scores. The caller holds ``index.lock``
+        until it is done with the rows (a concurrent refresh may blank a removed expert's
+        row); ``hits`` are read from the graph before taking it."""
+        found = select(index, spec, hits, viewer=viewer, filter=filter, include=include)
+        fm = compute_features(index, spec, found.rows, chosen=chosen, today=self.today)
+        outcome = (check_hard_rules(index, spec, fm.rows) if rules is None
+                   else check_hard_rules(index, spec, fm.rows, rules=rules))
         model = self.model
-        with index.lock:
-            fm = compute_features(index, spec, found.rows, chosen=chosen, today=self.today)
-            outcome = (check_hard_rules(index, spec, fm.rows) if rules is None
-                       else check_hard_rules(index, spec, fm.rows, rules=rules))
         return _Scored(fm, _scores(model, fm.X), outcome.failures, outcome.role, model, found)
 
     def features_for(self, db: Database, task: Any, expert_ids: Sequence[str], *,
@@ -237,7 +246,10 @@ class Matcher:
         a mask of the experts found."""
         index = self.index(db)
         spec = self.task(db, task, index)
-        scored = self._score(db, index, spec, viewer=viewer, filter=None, include=expert_ids)
+        hits = graph_hits(db, index, spec)
+        with index.lock:
+            scored = self._score(index, spec, hits, viewer=viewer, filter=None,
+                                 include=expert_ids)
         pos = {e: i for i, e in enumerate(scored.fm.ids)}
         found = np.array([e in pos for e in expert_ids], dtype=bool)
         picks = np.array([pos[e] for e in expert_ids if e in pos], dtype=np.intp)
@@ -259,15 +271,16 @@ class Matcher:
         offset = decode_cursor(after)
         index = self.index(db)
         spec = self.task(db, task, index)
-        s = self._score(db, index, spec, viewer=viewer, filter=filter, chosen=chosen)
-        passed = np.array([not f for f in s.failures], dtype=bool)
-        ids = np.array(s.fm.ids, dtype=object)
-        ok = np.flatnonzero(passed)
-        ok = ok[np.lexsort((ids[ok], -s.scores[ok]))]
-        page = ok[offset:offset + first]
-        bad = np.flatnonzero(~passed)
-        bad = bad[np.lexsort((ids[bad], -s.scores[bad]))]
+        hits = graph_hits(db, index, spec, filter)
         with index.lock:
+            s = self._score(index, spec, hits, viewer=viewer, filter=filter, chosen=chosen)
+            passed = np.array([not f for f in s.failures], dtype=bool)
+            ids = np.array(s.fm.ids, dtype=object)
+            ok = np.flatnonzero(passed)
+            ok = ok[np.lexsort((ids[ok], -s.scores[ok]))]
+            page = ok[offset:offset + first]
+            bad = np.flatnonzero(~passed)
+            bad = bad[np.lexsort((ids[bad], -s.scores[bad]))]
             candidates = self._explain(index, spec, s, page, offset)
         excluded = tuple(Excluded(s.fm.ids[i], round(float(s.scores[i]), 6),
                                   tuple(s.failures[i]), s.role[i]) for i in bad[:MAX_EXCLUDED])
@@ -321,12 +334,13 @@ class Matcher:
             raise ValidationError([FieldError("size", "must be between 1 and 30")])
         index = self.index(db)
         spec = self.task(db, task, index)
-        s = self._score(db, index, spec, viewer=viewer, filter=None,
-                        rules=(AVAILABILITY, ROLE_ELIGIBILITY))
-        member_ok = np.array([all(f.rule != AVAILABILITY for f in fs) for fs in s.failures],
-                             dtype=bool)
-        lead_ok = np.array([not fs for fs in s.failures], dtype=bool)
+        hits = graph_hits(db, index, spec)
         with index.lock:
+            s = self._score(index, spec, hits, viewer=viewer, filter=None,
+                            rules=(AVAILABILITY, ROLE_ELIGIBILITY))
+            member_ok = np.array([all(f.rule != AVAILABILITY for f in fs) for fs in s.failures],
+                                 dtype=bool)
+            lead_ok = np.array([not fs for fs in s.failures], dtype=bool)
             return form_team(index, s.fm, s.scores, size=size, lead_ok=lead_ok,
                              member_ok=member_ok, lead_eligibility=s.role,
                              model_id=s.model.model_id)

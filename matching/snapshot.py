@@ -32,7 +32,7 @@ from matching.records import AVAILABILITY_LEVELS, ExpertRecord, led_counts, reco
 from matching.skillgraph import SkillGraph
 from matching.sparse import coo_rows, replace_rows
 from matching.text import TextModel
-from registry.db import Database, count_queries, run
+from registry.db import Database, run
 from registry.experts import read_profiles
 from registry.validation import ISO_639_1
 
@@ -138,22 +138,29 @@ class ExpertIndex:
         return index
 
     def refresh(self, db: Database) -> RefreshReport:
-        """Bring changed, new and removed experts up to date; touches nothing else."""
+        """Bring changed, new and removed experts up to date; touches nothing else.
+
+        The graph is read without holding ``lock`` (rankings go on meanwhile); only the
+        rewrite of the changed rows takes it. Callers serialise refreshes (the matcher does).
+        """
         started = time.perf_counter()
-        with count_queries() as n, self.lock:
-            changed, total, docs = db.read(self._read_changes)
-            known_after = len(self.row_of) + sum(1 for e in docs if e not in self.row_of)
-            removed: list[str] = []
-            if total < known_after:
-                present = {r["id"] for r in db.query(_IDS)}
-                removed = sorted(e for e in self.row_of if e not in present and e not in docs)
-            records = [self._record(d) for d in docs.values()]
+        changed, total, docs = db.read(self._read_changes)
+        statements = 2 + bool(docs)
+        known_after = len(self.row_of) + sum(1 for e in docs if e not in self.row_of)
+        present = None
+        if total < known_after:  # someone was deleted
+            present = {r["id"] for r in db.query(_IDS)}
+            statements += 1
+        records = [self._record(d) for d in docs.values()]
+        with self.lock:
+            removed = sorted(e for e in self.row_of if e not in present and e not in docs) \
+                if present is not None else []
             added = tuple(sorted(r.id for r in records if r.id not in self.row_of))
             updated = tuple(sorted(r.id for r in records if r.id in self.row_of))
             if records or removed:
                 self._apply(records, removed, fit_text=False)
             self._advance_watermark(changed)
-        return RefreshReport(added, updated, tuple(removed), n[0],
+        return RefreshReport(added, updated, tuple(removed), statements,
                              time.perf_counter() - started)
 
     def _read_changes(self, tx: Any) -> tuple[list[dict[str, Any]], int, dict[str, Any]]:

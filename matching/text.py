@@ -24,6 +24,7 @@ import re
 import threading
 import time
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -45,6 +46,7 @@ except ImportError:  # pragma: no cover - depends on the checkout
     Doc = EvidenceIndex = None  # type: ignore[assignment,misc]
 
 _MIN_DF_CORPUS = 50  # below this many experts every term counts (min_df=1)
+_CACHED_QUERIES = 32
 _REFIT_SHARE = 0.2  # changed experts, as a share of those fitted on, before a TF-IDF refit
 
 
@@ -153,6 +155,8 @@ class TextModel:
         self._again = False
         self.fits = 0  # evidence fits
         self.vocabulary_fits = 0
+        self._version = 0  # bumped by every change that can change a score
+        self._cache: OrderedDict[str, tuple[int, np.ndarray]] = OrderedDict()
 
     # Fitting ---------------------------------------------------------------------------
 
@@ -164,6 +168,7 @@ class TextModel:
         self._tfidf = _fit_tfidf(self._row_of, self._docs, self._n_rows)
         self._fitted_experts, self._changes = len(self._row_of), 0
         self.vocabulary_fits += 1
+        self._version += 1
         if self.use_evidence:
             self._stale = set(self._docs)  # TF-IDF stands in until the evidence is fitted
             if self.refit == "background":
@@ -200,6 +205,7 @@ class TextModel:
             texts = [r.text for _, r in changed] + [""] * len(removed)
             self._tfidf = _replace(self._tfidf, rows, texts, n_rows)
             self._changes += len(rows)
+            self._version += 1
         if self.refit == "sync":
             self._refit_once()
         elif self.refit == "background" and self._due():
@@ -227,6 +233,7 @@ class TextModel:
                     [_text(self._docs[e]) for _, e in moved] + [""] * len(gone), self._n_rows)
                 self._fitted_experts, self._changes = len(row_of), len(moved) + len(gone)
                 self.vocabulary_fits += 1
+                self._version += 1
         if evidence:
             self._fit_evidence(docs)
 
@@ -247,6 +254,7 @@ class TextModel:
                             if docs_by_expert.get(e) is not docs} if index else set())
             self._last_fit = time.monotonic()
             self.fits += 1
+            self._version += 1
         log.info("evidence index fitted on %d documents in %.2fs", len(corpus),
                  time.perf_counter() - started)
 
@@ -292,7 +300,24 @@ class TextModel:
         return np.asarray((matrix @ q.T).todense()).ravel()
 
     def scores(self, query: str, alive: np.ndarray) -> np.ndarray:
-        """Similarity of every row to ``query``, in [0, 1] (1 = the best in the registry)."""
+        """Similarity of every row to ``query``, in [0, 1] (1 = the best in the registry).
+
+        The last few queries are cached until the next change, so paging through a task's
+        candidates does not score the registry again."""
+        version = self._version
+        hit = self._cache.get(query)
+        if hit is not None and hit[0] == version and len(hit[1]) == len(alive):
+            return hit[1]
+        out = self._scores(query, alive)
+        out.setflags(write=False)
+        with self._lock:
+            self._cache[query] = (version, out)
+            self._cache.move_to_end(query)
+            while len(self._cache) > _CACHED_QUERIES:
+                self._cache.popitem(last=False)
+        return out
+
+    def _scores(self, query: str, alive: np.ndarray) -> np.ndarray:
         tf = _scaled(self.tfidf_scores(query), alive)
         state = self._evidence
         if state is None:

@@ -15,7 +15,7 @@ Neo4j values JSON cannot hold (date-times, dates, times) are written as ``{"$dat
 "2026-11-01T08:00:00.123456789+00:00"}`` and restored to the same value, so ``export`` then
 ``import_graph`` into an empty registry gives the same ``graph_fingerprint``: the same node and
 relationship counts by label and type, and the same SHA-256 over every property map,
-timestamps included. The export is read page by page and is not a point-in-time snapshot;
+timestamps included (``registry.fingerprint``). The export is read page by page and is not a point-in-time snapshot;
 stop writers first when that matters.
 
 Labels, relationship types and the Cypher built from them come from the allow-lists below; a
@@ -25,13 +25,12 @@ silently leave data behind.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from functools import lru_cache
+from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +40,9 @@ from neo4j import ManagedTransaction
 from registry.db import Database, run
 from registry.errors import NotAllowed, RegistryError, ValidationError
 from registry.experts import read_profiles, write_profiles
-from registry.profile import INPUT_KEYS, SCALAR_FIELDS, derived_fields, validate_profile
+from registry.profile import INPUT_KEYS, derived_fields, validate_profile
 
-__all__ = ["KINDS", "ExportError", "export_graph", "import_graph", "graph_fingerprint"]
+__all__ = ["KINDS", "ExportError", "export_graph", "import_graph"]
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +136,7 @@ RETURN o.id AS id, properties(o) AS props ORDER BY o.id LIMIT $limit
 """
 
 
-@lru_cache(maxsize=None)
+@cache
 def _node_page_query(label: str) -> str:
     if label not in _NODE_KINDS.values():
         raise ExportError(f"no export for label {label}")
@@ -262,14 +261,14 @@ SET e += r.meta, e.version = r.version
 """
 
 
-@lru_cache(maxsize=None)
+@cache
 def _create_query(label: str) -> str:
     if label not in _NODE_KINDS.values():
         raise ValidationError("kind", f"cannot restore nodes labelled {label}")
     return f"UNWIND $rows AS r CREATE (n:{label}) SET n = r"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _link_query(source: str, rel: str, target: str) -> str:
     if source not in (*_NODE_KINDS.values(), "Expert") or rel not in _LINK_TYPES \
             or target not in _LINK_TARGETS:
@@ -291,17 +290,6 @@ def _read_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             if not isinstance(record, dict) or record.get("kind") not in KINDS:
                 raise ValidationError(f"line {line}", "is not a record of a chuyengia export")
             yield line, record
-
-
-def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _write_experts(db: Database, batch: list[tuple[int, dict[str, Any]]]) -> None:
@@ -406,97 +394,3 @@ def _restore_links(db: Database, path: Path, batch_size: int) -> None:
                 flush(key)
     for key in list(groups):
         flush(key)
-
-
-# ---------------------------------------------------------------------------------------------
-# Fingerprint
-# ---------------------------------------------------------------------------------------------
-
-_ALL_NODES = """
-MATCH (n) WHERE NOT n:SchemaMigration
-RETURN elementId(n) AS eid, labels(n) AS labels, properties(n) AS props
-"""
-_ALL_RELATIONSHIPS = """
-MATCH (a)-[r]->(b) WHERE NOT a:SchemaMigration AND NOT b:SchemaMigration
-RETURN type(r) AS type, properties(r) AS props,
-       elementId(a) AS aEid, labels(a) AS aLabels, coalesce(a.id, a.code) AS aKey,
-       elementId(b) AS bEid, labels(b) AS bLabels, coalesce(b.id, b.code) AS bKey
-"""
-
-
-def _canonical(value: Any) -> Any:
-    if isinstance(value, neo4j.time.DateTime | neo4j.time.Date | neo4j.time.Time):
-        return {"$t": value.iso_format()}
-    if isinstance(value, float):
-        return {"$f": repr(value)}
-    if isinstance(value, list):
-        return [_canonical(v) for v in value]
-    return value
-
-
-def _digest(item: Any) -> bytes:
-    text = json.dumps(item, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).digest()
-
-
-def graph_fingerprint(
-    db: Database,
-    *,
-    ignore_properties: Iterable[str] = (),
-    natural_keys: Mapping[str, str] | None = None,
-    anonymous_labels: Iterable[str] = (),
-) -> dict[str, Any]:
-    """Counts of nodes per label and relationships per type, and one SHA-256 over every node's
-    labels and properties and every relationship's type, ends and properties (order-free).
-
-    Schema records are left out. Nodes are known by ``id`` (``code`` for countries). To compare
-    two runs of a deterministic process whose ids or timestamps are random by design:
-    ``ignore_properties`` are dropped everywhere; nodes of a label in ``natural_keys`` (label ->
-    property, e.g. ``{"Task": "code"}``) are known by that property and their ``id`` is
-    dropped; nodes of ``anonymous_labels`` drop their ``id`` and are known by label alone.
-    """
-    ignored = frozenset(ignore_properties)
-    natural = dict(natural_keys or {})
-    anonymous = frozenset(anonymous_labels)
-
-    def special(labels: list[str]) -> str | None:
-        return next((lb for lb in sorted(labels) if lb in natural or lb in anonymous), None)
-
-    # Streamed straight from the result (not through ``run``, which builds a list), so a
-    # large graph is hashed without holding its records; only the keys of nodes with natural
-    # or anonymous keys are remembered, for their relationships.
-    def work(tx: ManagedTransaction) -> dict[str, Any]:
-        labels: Counter[str] = Counter()
-        types: Counter[str] = Counter()
-        digests: list[bytes] = []
-        keys: dict[str, str] = {}
-        for rec in tx.run(_ALL_NODES):
-            labels.update(rec["labels"])
-            props = {k: v for k, v in rec["props"].items() if k not in ignored}
-            label = special(rec["labels"])
-            if label is not None:
-                key = props.get(natural[label]) if label in natural else None
-                keys[rec["eid"]] = f"{label}/{key}" if key is not None else label
-                props.pop("id", None)
-            digests.append(_digest([sorted(rec["labels"]),
-                                    {k: _canonical(v) for k, v in props.items()}]))
-        node_count = len(digests)
-
-        def key_of(eid: str, node_labels: list[str], key: Any) -> str:
-            return keys.get(eid) or f"{':'.join(sorted(node_labels))}/{key}"
-
-        for rec in tx.run(_ALL_RELATIONSHIPS):
-            types[rec["type"]] += 1
-            digests.append(_digest([rec["type"], key_of(rec["aEid"], rec["aLabels"], rec["aKey"]),
-                                    key_of(rec["bEid"], rec["bLabels"], rec["bKey"]),
-                                    {k: _canonical(v) for k, v in rec["props"].items()
-                                     if k not in ignored}]))
-        digests.sort()
-        total = hashlib.sha256()
-        for d in digests:
-            total.update(d)
-        return {"nodes": dict(sorted(labels.items())),
-                "relationships": dict(sorted(types.items())), "nodeCount": node_count,
-                "relationshipCount": len(digests) - node_count, "sha256": total.hexdigest()}
-
-    return db.read(work)

@@ -2,7 +2,8 @@
 
 The text is folded (diacritics and đ removed, lower case) and split into words; every Lucene
 operator character is dropped, so input can never change the query's structure. Words are
-joined with AND (all must match); the last word may match as a prefix for type-ahead.
+joined with AND (all must match); the last word may match as a prefix for type-ahead. At most
+``MAX_WORDS`` words of at most ``MAX_WORD_LENGTH`` characters are kept.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ __all__ = ["lucene_query", "words"]
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset("a an and the of for in on to with by or".split())
 MAX_WORDS = 12
+# Longer than any real word; Lucene refuses a prefix query whose automaton passes 1000 states.
+MAX_WORD_LENGTH = 64
 
 
 def words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(fold(text or "")) if w not in _STOP][:MAX_WORDS]
+    found = [w for w in _WORD.findall(fold(text or "")) if w not in _STOP][:MAX_WORDS]
+    return [w[:MAX_WORD_LENGTH] for w in found]
 
 
 def lucene_query(text: str, *, prefix_last: bool = False, any_word: bool = False) -> str | None:

@@ -28,6 +28,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from seed import demo_vocabulary as V
 from seed.reference import (
     Organization,
     load_names,
@@ -36,159 +37,12 @@ from seed.reference import (
     load_tech_lists,
 )
 
-__all__ = ["REFERENCE_DATE", "BLOCK", "TECH_LIST", "generate_profiles", "external_key"]
+__all__ = ["BLOCK", "REFERENCE_DATE", "TECH_LIST", "external_key", "generate_profiles"]
 
 REFERENCE_DATE = date(2026, 11, 1)
 NOW = REFERENCE_DATE.year
 BLOCK = 500
 TECH_LIST = "qd-1131-2025"
-
-# Host-country languages (ISO 639-1) an overseas expert is likely to speak besides vi and en.
-_HOST_LANGUAGE = {"JP": "ja", "FR": "fr", "DE": "de", "KR": "ko", "TW": "zh", "CH": "de",
-                  "NL": "nl", "SE": "sv", "BE": "nl", "FI": "fi", "CZ": "cs", "CN": "zh",
-                  "HK": "zh"}
-_CALLING_CODE = {"VN": "84", "US": "1", "JP": "81", "FR": "33", "AU": "61", "CA": "1",
-                 "TW": "886", "KR": "82", "DE": "49", "SG": "65", "GB": "44", "CH": "41",
-                 "NL": "31", "SE": "46", "BE": "32", "FI": "358", "CZ": "420", "NZ": "64"}
-# Host countries the reference list has no organization for (organizations named inline).
-_EXTRA_ORGS = {
-    "CZ": (("Czech Technical University in Prague", "Prague", "UNIVERSITY"),
-           ("Brno University of Technology", "Brno", "UNIVERSITY")),
-    "NZ": (("University of Auckland", "Auckland", "UNIVERSITY"),
-           ("Victoria University of Wellington", "Wellington", "UNIVERSITY")),
-}
-
-# Application topics per group, used in titles, abstracts, project names and bios.
-_TOPICS = {
-    "ai-digital-twin-xr": (
-        "Vietnamese text classification", "document understanding for public services",
-        "traffic video analytics in Hanoi", "medical image diagnosis", "virtual assistants",
-        "low-resource speech recognition", "digital twins of factories", "e-commerce search",
-        "retrieval-augmented generation", "legal question answering", "smart-city cameras"),
-    "cloud-quantum-big-data": (
-        "large-scale data pipelines", "serverless workloads", "quantum circuit optimisation",
-        "variational quantum algorithms", "graph analytics", "weather simulation on HPC",
-        "national data centres", "streaming telemetry", "open government data"),
-    "blockchain": (
-        "supply-chain traceability", "agricultural product provenance", "digital identity",
-        "cross-border payments", "smart contract verification", "layer-2 rollups",
-        "land registry records"),
-    "next-gen-mobile-networks": (
-        "5G network slicing", "massive MIMO base stations", "Open RAN deployments",
-        "6G terahertz links", "IoT connectivity", "satellite-terrestrial integration",
-        "private 5G for factories"),
-    "robotics-automation": (
-        "autonomous mobile robots in warehouses", "industrial manipulators",
-        "SLAM in dynamic environments", "agricultural robots in the Mekong Delta",
-        "collaborative robots", "automated inspection lines"),
-    "semiconductor-chips": (
-        "low-power SoCs", "RISC-V processors", "analog front-ends for sensors",
-        "AI accelerators at the edge", "chiplet packaging", "verification closure",
-        "GaN power devices", "5G RF transceivers"),
-    "cybersecurity": (
-        "intrusion detection", "malware classification", "post-quantum key exchange",
-        "security operations centres", "firmware vulnerabilities",
-        "privacy-preserving analytics", "critical infrastructure protection"),
-    "biotechnology": (
-        "rice genome improvement", "shrimp disease diagnostics", "vaccine development",
-        "dengue surveillance", "precision oncology", "microbial fermentation",
-        "plant tissue culture"),
-    "advanced-materials": (
-        "perovskite thin films", "graphene composites", "rare-earth magnets",
-        "biodegradable polymers", "nanostructured catalysts", "corrosion-resistant alloys"),
-    "new-energy-storage": (
-        "lithium-ion battery degradation", "solar power forecasting", "offshore wind farms",
-        "green hydrogen production", "grid-scale storage", "smart grid stability",
-        "electric motorbike charging"),
-    "aerospace-uav": (
-        "small satellite missions", "UAV path planning", "remote sensing of the Mekong Delta",
-        "GNSS positioning", "drone swarms", "flood mapping from SAR imagery",
-        "earth observation ground stations"),
-}
-_VENUES = {
-    "ai-digital-twin-xr": ("NeurIPS", "ACL", "EMNLP", "CVPR", "AAAI", "IEEE Transactions on "
-                           "Pattern Analysis and Machine Intelligence", "VLSP Workshop"),
-    "cloud-quantum-big-data": ("VLDB", "IEEE Transactions on Cloud Computing",
-                               "Quantum", "Physical Review A", "SC Conference"),
-    "blockchain": ("IEEE Blockchain", "Financial Cryptography", "ACM CCS"),
-    "next-gen-mobile-networks": ("IEEE Transactions on Wireless Communications", "IEEE ICC",
-                                 "IEEE Globecom", "IEEE Communications Magazine"),
-    "robotics-automation": ("IEEE ICRA", "IEEE/RSJ IROS", "IEEE Transactions on Robotics",
-                            "Robotics and Autonomous Systems"),
-    "semiconductor-chips": ("IEEE ISSCC", "IEEE Journal of Solid-State Circuits", "DAC",
-                            "IEEE Transactions on VLSI Systems", "ICCAD"),
-    "cybersecurity": ("USENIX Security", "IEEE S&P", "ACM CCS", "NDSS"),
-    "biotechnology": ("Nature Communications", "Vaccine", "Aquaculture", "PLOS ONE",
-                      "Frontiers in Plant Science"),
-    "advanced-materials": ("Advanced Materials", "ACS Nano", "Journal of Alloys and Compounds",
-                           "Communications in Physics"),
-    "new-energy-storage": ("Journal of Power Sources", "Applied Energy",
-                           "IEEE Transactions on Smart Grid", "Energy Storage Materials"),
-    "aerospace-uav": ("Acta Astronautica", "IEEE Transactions on Aerospace and Electronic "
-                      "Systems", "Remote Sensing", "Journal of Guidance, Control, and Dynamics"),
-}
-_TITLE_TEMPLATES = (
-    "{a} for {topic}",
-    "A {adj} {a} approach to {topic}",
-    "{topic} using {a} and {b}",
-    "Towards {adj} {b} with {a}",
-    "Efficient {a} for {topic} on resource-constrained platforms",
-    "{a}-based {topic}: lessons from deployment in Vietnam",
-    "On the robustness of {a} in {topic}",
-    "Benchmarking {a} for {topic} in low-resource settings",
-    "Joint {a} and {b} for {topic}",
-    "{adj_cap} {b} for {topic}: a case study",
-)
-_ADJECTIVES = ("scalable", "robust", "lightweight", "energy-efficient", "interpretable",
-               "data-efficient", "real-time", "secure", "adaptive", "hybrid")
-_ABSTRACT_OPEN = (
-    "We study {topic}, a problem of growing importance for Vietnam's strategic industries.",
-    "This paper addresses {topic} under realistic constraints of cost and data.",
-    "{topic_cap} remains difficult when data and compute are scarce.",
-)
-_ABSTRACT_METHOD = (
-    "We propose a {adj} method that combines {a} ({alias_a}) with {b}.",
-    "Our approach builds on {a} and uses {b} to handle the hard cases.",
-    "We design a {adj} pipeline around {a}, informed by {b}.",
-)
-_ABSTRACT_RESULT = (
-    "Experiments on {n} real-world datasets show gains of {gain}% over strong baselines.",
-    "A field trial with partners in {city} reduced errors by {gain}%.",
-    "The results improve on the state of the art by {gain}% while using less energy.",
-)
-_ACADEMIC_TITLES = {
-    "UNIVERSITY": ("Lecturer", "Senior Lecturer", "Associate Professor", "Professor"),
-    "INSTITUTE": ("Researcher", "Senior Researcher", "Principal Investigator",
-                  "Head of Laboratory"),
-    "COMPANY": ("Research Scientist", "Senior Research Scientist", "Principal Scientist",
-                "Research Director"),
-    "AGENCY": ("Specialist", "Senior Specialist", "Head of Division", "Director"),
-}
-_INDUSTRY_TITLES = {
-    "UNIVERSITY": ("Research Engineer", "Senior Research Engineer", "Lab Manager",
-                   "Technical Director"),
-    "INSTITUTE": ("Engineer", "Senior Engineer", "Chief Engineer", "Deputy Director"),
-    "COMPANY": ("Engineer", "Senior Engineer", "Principal Engineer", "Chief Technology Officer"),
-    "AGENCY": ("Specialist", "Senior Specialist", "Head of Division", "Director"),
-}
-_VI_TITLES = {"Lecturer": "Giảng viên", "Senior Lecturer": "Giảng viên chính",
-              "Researcher": "Nghiên cứu viên", "Senior Researcher": "Nghiên cứu viên chính",
-              "Engineer": "Kỹ sư", "Chief Engineer": "Kỹ sư trưởng",
-              "Head of Laboratory": "Trưởng phòng thí nghiệm",
-              "Specialist": "Chuyên viên", "Senior Specialist": "Chuyên viên chính"}
-_AWARDS = (
-    ("Giải thưởng Tạ Quang Bửu", False), ("Giải thưởng Sáng tạo Khoa học Công nghệ Việt Nam",
-                                           False),
-    ("Giải thưởng Nhân tài Đất Việt", False), ("Giải thưởng Kovalevskaia", False),
-    ("Quả cầu vàng Khoa học và Công nghệ", False), ("IEEE Best Paper Award", True),
-    ("ACM Distinguished Paper Award", True), ("Marie Skłodowska-Curie Fellowship", True),
-    ("Humboldt Research Fellowship", True), ("JSPS Postdoctoral Fellowship", True),
-    ("VinFuture Special Prize", True), ("Giải thưởng Hồ Chí Minh về khoa học và công nghệ",
-                                        False),
-)
-_PROJECT_KINDS = ("Development of", "Pilot deployment of", "Design and fabrication of",
-                  "National platform for", "Research on", "Technology transfer of")
-
 
 # ---------------------------------------------------------------------------------------------
 # Reference data, prepared once
@@ -397,21 +251,21 @@ def _paper_text(rng: random.Random, skills: list[str], group: str) -> tuple[str,
     ref = _ref()
     a = skills[0]
     b = skills[1] if len(skills) > 1 else rng.choice(ref.related[a] or (a,))
-    topic = rng.choice(_TOPICS[group])
-    adj = rng.choice(_ADJECTIVES)
+    topic = rng.choice(V.TOPICS[group])
+    adj = rng.choice(V.ADJECTIVES)
     words = {"a": _alias(rng, a), "b": ref.skill_en[b].lower(), "topic": topic, "adj": adj,
              "adj_cap": adj.capitalize()}
-    title = rng.choice(_TITLE_TEMPLATES).format(**words)
+    title = rng.choice(V.TITLE_TEMPLATES).format(**words)
     title = title[0].upper() + title[1:]
     abstract = " ".join((
-        rng.choice(_ABSTRACT_OPEN).format(topic=topic, topic_cap=topic[0].upper() + topic[1:]),
-        rng.choice(_ABSTRACT_METHOD).format(adj=adj, a=ref.skill_en[a].lower(),
+        rng.choice(V.ABSTRACT_OPEN).format(topic=topic, topic_cap=topic[0].upper() + topic[1:]),
+        rng.choice(V.ABSTRACT_METHOD).format(adj=adj, a=ref.skill_en[a].lower(),
                                            alias_a=_alias(rng, a), b=ref.skill_en[b].lower()),
-        rng.choice(_ABSTRACT_RESULT).format(n=rng.randint(2, 6), gain=rng.randint(3, 35),
+        rng.choice(V.ABSTRACT_RESULT).format(n=rng.randint(2, 6), gain=rng.randint(3, 35),
                                             city=rng.choice(("Hanoi", "Ho Chi Minh City",
                                                              "Da Nang", "Can Tho"))),
     ))
-    return title, abstract, rng.choice(_VENUES[group])
+    return title, abstract, rng.choice(V.VENUES[group])
 
 
 def _paper_count(s: _Sketch) -> int:
@@ -473,11 +327,11 @@ def _deal_works(seed: int, block: int, sketches: list[_Sketch]) -> None:
                 outcome, end = "ONGOING", None
             inter = len(s.groups) > 1 or rng.random() < 0.3
             areas = s.groups[:2] if inter and len(s.groups) > 1 else s.groups[:1]
-            topic = rng.choice(_TOPICS[s.groups[0]])
+            topic = rng.choice(V.TOPICS[s.groups[0]])
             skill_name = _ref().skill_en[rng.choice(s.skills)].lower()
             project = {
                 "id": f"demo-prj-{seed}-{block}-{n}",
-                "title": f"{rng.choice(_PROJECT_KINDS)} {topic} ({skill_name})",
+                "title": f"{rng.choice(V.PROJECT_KINDS)} {topic} ({skill_name})",
                 "summary": f"Applies {skill_name} to {topic}; "
                            f"{'interdisciplinary team, ' if inter else ''}"
                            f"{rng.randint(4, 40)} researchers and engineers.",
@@ -509,7 +363,7 @@ def _orgs_for(rng: random.Random, country: str, groups: list[str], kinds: tuple[
     orgs = [o for o in ref.orgs_by_country.get(country, ()) if o.kind in kinds] or \
         list(ref.orgs_by_country.get(country, ()))
     if not orgs:
-        name, org_city, kind = rng.choice(_EXTRA_ORGS.get(country, (
+        name, org_city, kind = rng.choice(V.EXTRA_ORGS.get(country, (
             (f"University of {city or country}", city or country, "UNIVERSITY"),)))
         return {"name": name, "country": country, "city": org_city, "kind": kind}
     fit = [o for o in orgs if any(g in o.areas for g in groups)] or orgs
@@ -529,8 +383,7 @@ def _org_fields(org: Any) -> tuple[Any, str, str]:
 
 def _employment(s: _Sketch) -> tuple[list[dict[str, Any]], str, Any]:
     rng = s.rng
-    start = (s.phd_year or s.bachelor_year) + (0 if s.phd_year is None else 0)
-    start = min(start, NOW)
+    start = min(s.phd_year or s.bachelor_year, NOW)
     jobs = 1 + min(3, (NOW - start) // 7) if NOW - start > 2 else 1
     jobs = max(1, jobs - rng.choice((0, 0, 1)))
     cuts = sorted(rng.sample(range(start + 1, NOW), jobs - 1)) if NOW - start - 1 >= jobs else []
@@ -556,11 +409,11 @@ def _employment(s: _Sketch) -> tuple[list[dict[str, Any]], str, Any]:
         org = _orgs_for(rng, country, s.groups, kinds if rng.random() < 0.85 else
                         ("AGENCY", "COMPANY", "UNIVERSITY"), city if is_last else None)
         value, org_city, kind = _org_fields(org)
-        ladder = (_ACADEMIC_TITLES if s.academic else _INDUSTRY_TITLES)[kind]
+        ladder = (V.ACADEMIC_TITLES if s.academic else V.INDUSTRY_TITLES)[kind]
         step = min(3, (frm - start) // 6 + (1 if s.years_exp > 20 and is_last else 0))
         title = ladder[step]
-        if country == "VN" and title in _VI_TITLES and rng.random() < 0.5:
-            title = _VI_TITLES[title]
+        if country == "VN" and title in V.VI_TITLES and rng.random() < 0.5:
+            title = V.VI_TITLES[title]
         if s.phd_year and i == 0 and s.academic and country != "VN" and rng.random() < 0.4:
             title = "Postdoctoral Researcher"
         out.append({"organization": value, "title": title, "from": frm, "to": to})
@@ -644,7 +497,7 @@ def _document(seed: int, s: _Sketch) -> dict[str, Any]:
         for item in skills[:2]:
             item["source"] = "VERIFIED"
     languages = ["vi", "en"] if rng.random() < 0.92 or s.diaspora != "DOMESTIC" else ["vi"]
-    host_lang = _HOST_LANGUAGE.get(s.host or "")
+    host_lang = V.HOST_LANGUAGE.get(s.host or "")
     if host_lang and rng.random() < 0.7:
         languages.append(host_lang)
     if rng.random() < 0.08:
@@ -663,7 +516,7 @@ def _document(seed: int, s: _Sketch) -> dict[str, Any]:
     else:
         headline = f"{headline_title} – {main}"
     focus = ", ".join(ref.skill_vi[k].lower() for k in s.skills[:3])
-    topic = rng.choice(_TOPICS[s.groups[0]])
+    topic = rng.choice(V.TOPICS[s.groups[0]])
     bio = (f"Chuyên gia {focus} với {s.years_exp} năm kinh nghiệm. "
            f"Works on {topic} with {main.lower()} and "
            f"{ref.skill_en[s.skills[-1]].lower()}.")
@@ -708,7 +561,7 @@ def _document(seed: int, s: _Sketch) -> dict[str, Any]:
     if s.diaspora == "OVERSEAS" and s.academic and current_kind in ("UNIVERSITY", "INSTITUTE"):
         doc["currentForeignResearchPost"] = True
     if rng.random() < 0.5:
-        code = _CALLING_CODE.get(s.country, "84")
+        code = V.CALLING_CODE.get(s.country, "84")
         doc["phone"] = f"+{code} {rng.randint(200, 999)} {rng.randint(100, 999)} " \
                        f"{rng.randint(1000, 9999)}"
     if rng.random() < 0.2:
@@ -731,7 +584,7 @@ def _patents(seed: int, s: _Sketch) -> list[dict[str, Any]]:
         skill = _ref().skill_en[rng.choice(s.skills)].lower()
         out.append({"number": number, "country": country, "year": year, "granted": granted,
                     "applied": granted and rng.random() < 0.55,
-                    "title": f"Method and system for {rng.choice(_TOPICS[s.groups[0]])} "
+                    "title": f"Method and system for {rng.choice(V.TOPICS[s.groups[0]])} "
                              f"using {skill}"})
     return out
 
@@ -739,7 +592,7 @@ def _patents(seed: int, s: _Sketch) -> list[dict[str, Any]]:
 def _awards(s: _Sketch) -> list[dict[str, Any]]:
     rng = s.rng
     out = []
-    for title, international in rng.sample(_AWARDS, rng.randint(1, 2)):
+    for title, international in rng.sample(V.AWARDS, rng.randint(1, 2)):
         out.append({"title": title, "year": rng.randint(min(NOW, s.bachelor_year + 4), NOW),
                     "international": international})
     return out

@@ -257,3 +257,15 @@ def test_import_graph_refuses_a_registry_that_has_data(db: Database, tmp_path: P
     export_graph(db, path)
     with pytest.raises(NotAllowed):
         import_graph(db, path)
+
+
+def test_validation_in_worker_processes_gives_the_same_result(db: Database):
+    rows = [(i + 1, profile(email=f"e{i}@example.org", fullName=f"Nguyễn Văn {name}"))
+            for i, name in enumerate(("An", "Bình", "Cường", "Dũng", "Hà", "Lan"))]
+    rows.insert(3, (99, profile(email="bad@example.org", yearsExperience=99)))
+    rows.append((7, profile(email="e0@example.org")))
+    result = import_experts(db, rows, batch_size=2, workers=2)
+    assert result.created == 6
+    assert [(r.line, r.reason) for r in result.rejected] == [
+        (7, f"duplicate of line 1 (same identity, expert id {validate_id(rows[0][1])})"),
+        (99, "yearsExperience: must be between 0 and 70 (got 99)")]

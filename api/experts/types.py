@@ -20,6 +20,7 @@ import strawberry
 from api.context import Context
 from api.enums import Availability, Diaspora, Gender, Visibility, enum_value
 from api.experts import parts
+from api.matching.eligibility import SchemeEligibilityType, expert_eligibility
 from api.permissions import CONTACT, PROTECTED, guard
 from api.taxonomy.types import TechAreaType
 
@@ -158,3 +159,12 @@ class ExpertType:
         area_ids = sorted({a for s in skills if s is not None for a in s.area_ids})
         found = await loaders.tech_area.load_many(area_ids)
         return [a for a in found if a is not None]
+
+    # --- eligibility (the matcher's rules; api.matching.eligibility) ----------------------
+
+    @strawberry.field(description=(
+        "Eligibility under each scheme of Decrees 231, 249 and 263 (2025): status and the "
+        "criteria met, missing or unknown. Criteria that read a protected attribute are "
+        "withheld from all but the expert and administrators."))
+    def eligibility(self, info: strawberry.Info[Context, None]) -> list[SchemeEligibilityType]:
+        return expert_eligibility(info.context, str(self.id), self.doc)

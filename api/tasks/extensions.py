@@ -25,7 +25,7 @@ __all__ = ["task_field_groups"]
 
 def task_field_groups() -> tuple[type, ...]:
     """The field groups ``TaskType`` is made of, besides its own fields."""
-    groups: list[type] = []
-    # from api.matching.fields import TaskCandidateFields
-    # groups.append(TaskCandidateFields)
+    from api.matching.fields import TaskCandidateFields  # candidates, decisions
+
+    groups: list[type] = [TaskCandidateFields]
     return tuple(groups)

@@ -105,7 +105,7 @@ def test_overseas_expert_with_a_granted_patent_is_eligible():
 
 
 def test_domestic_vietnamese_expert_is_not_under_decree_249():
-    p = doc(patents=[{"title": "Bộ cảm biến", "granted": True}])
+    p = doc(patents=[{"title": "Bộ cảm biến", "granted": True, "applied": True}])
     assert status(p, "nd249-overseas-foreign-expert") == (
         NOT_ELIGIBLE, ["one-achievement"], ["overseas-or-foreign"], [])
 
@@ -215,3 +215,12 @@ def test_results_carry_both_languages():
 @pytest.mark.parametrize("honorific", ["TS.", "PGS.", "GS.", "TSKH."])
 def test_doctoral_honorific_means_a_doctorate(honorific):
     assert compute_facts(doc(honorific=honorific), on=DAY)["hasPhd"] is True
+
+
+def test_decree_249_needs_a_granted_patent_that_is_applied():
+    granted_only = doc(diaspora="OVERSEAS", residenceCountry="US",
+                       patents=[{"title": "Bộ cảm biến", "granted": True}])
+    applied = doc(diaspora="OVERSEAS", residenceCountry="US",
+                  patents=[{"title": "Bộ cảm biến", "granted": True, "applied": True}])
+    assert "one-achievement" not in status(granted_only, "nd249-overseas-foreign-expert")[1]
+    assert "one-achievement" in status(applied, "nd249-overseas-foreign-expert")[1]

@@ -254,3 +254,11 @@ def test_eligibility_of_an_expert(db: Database, matcher):
     results = {r.scheme_id: r.status for r in matcher.eligibility(db, eid)}
     assert results["nd231-chief-architect"] == "ELIGIBLE"
     assert results["nd231-system-chief-engineer"] == "NOT_ELIGIBLE"
+
+
+def test_an_empty_registry_ranks_nobody(db: Database, matcher):
+    ranking = matcher.rank(db, task_input())
+    assert ranking.candidates == () and ranking.excluded == () and ranking.total_count == 0
+    team = matcher.recommend_team(db, task_input(), 3)
+    assert team.lead is None and team.members == () and team.coverage == 0.0
+    assert [u.skill for u in team.uncovered] == ["large-language-models"]

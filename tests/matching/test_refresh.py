@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
+from matching.service import Matcher
 from registry.db import Database
 from registry.experts import delete_expert, read_profile, update_expert
 
-from .conftest import add, skill, task_input
+from .conftest import TODAY, add, skill, task_input
 
 
 def test_a_profile_change_is_in_the_next_ranking_without_a_rebuild(db: Database, matcher):
@@ -78,3 +80,54 @@ def test_text_evidence_follows_a_changed_publication_list(db: Database, matcher)
     after = {c.expert_id: c.features["text_similarity"]
              for c in matcher.rank(db, task).candidates}
     assert after[a] > before[a] and after[a] == max(after.values())
+
+
+def test_background_refit_catches_up_with_changed_evidence(db: Database, tmp_path):
+    matcher = Matcher(model_dir=tmp_path, max_staleness=0.0, text_refit="background",
+                      text_refit_delay=0.0, today=TODAY)
+    a = add(db, "an", skills=[skill("transformers")],
+            publications=[{"title": "Graph networks for proteins", "year": 2020}])
+    add(db, "binh", skills=[skill("transformers")],
+        publications=[{"title": "Robot grasping with transformers", "year": 2021}])
+    matcher.rank(db, task_input())  # builds the index; the evidence fit runs in a thread
+    text = matcher.index(db).text
+    text.wait_for_refit(60)
+    assert text.fits == 1 and text.stale == frozenset()
+    current = read_profile(db, a)
+    update_expert(db, a, current["version"], lambda doc: {**doc, "publications": [
+        {"title": "A Vietnamese large language model", "year": 2025}]})
+    ranking = matcher.rank(db, task_input())  # never waits for the refit
+    assert ranking.candidates[0].expert_id == a
+    text.wait_for_refit(60)
+    assert text.fits == 2 and text.stale == frozenset()
+    assert matcher.rank(db, task_input()).candidates[0].expert_id == a
+
+
+def test_rankings_stay_consistent_while_profiles_change(db: Database, matcher):
+    ids = [add(db, f"x{i}", skills=[skill("large-language-models", 1 + i % 5)],
+               publications=[{"title": f"Language model study {i}", "year": 2020 + i % 5}])
+           for i in range(12)]
+    matcher.rank(db, task_input())
+    errors: list[BaseException] = []
+
+    def rank_many() -> None:
+        try:
+            for _ in range(8):
+                ranking = matcher.rank(db, task_input(), first=5)
+                assert all(c.reasons is not None for c in ranking.candidates)
+        except BaseException as exc:  # noqa: BLE001 - reported to the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=rank_many) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for eid in ids[:4]:
+        delete_expert(db, eid, read_profile(db, eid)["version"])
+    for eid in ids[4:8]:
+        current = read_profile(db, eid)
+        update_expert(db, eid, current["version"], lambda doc: {**doc, "yearsExperience": 30})
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    final = matcher.rank(db, task_input(), first=50)
+    assert {c.expert_id for c in final.candidates} == set(ids[4:])

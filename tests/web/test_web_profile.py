@@ -64,13 +64,20 @@ def test_the_profile_shows_every_section_and_collaborators(db, page):
     collaborators = tab.locator("#section-collaborators")
     expect(collaborators.get_by_role("link", name="TS. Trần Thị Mai")).to_be_visible()
     expect(collaborators).to_contain_text("1 công trình chung")
-    # Eligibility under each scheme: shown when the API offers it, else said to be missing.
+    # Eligibility under each scheme: a status and the criteria met, missing or unknown.
     eligibility = tab.locator("#section-eligibility")
     expect(eligibility.locator(".loading")).to_have_count(0)
-    if eligibility.locator("[data-unsupported]").count():
-        expect(eligibility).to_contain_text("Máy chủ chưa cung cấp đánh giá điều kiện")
-    else:
-        expect(eligibility.locator(".scheme").first).to_be_visible()
+    expect(eligibility.locator(".scheme")).to_have_count(5)
+    chief = eligibility.locator(".scheme", has_text="Kiến trúc sư trưởng")
+    expect(chief.locator(".badge")).to_have_text("Đủ điều kiện")  # 12 years of experience
+    expect(chief.get_by_role("list", name="Đã đạt").get_by_role("listitem").first).to_be_visible()
+    young = eligibility.locator(".scheme", has_text="Nhà khoa học trẻ tài năng")
+    expect(young.locator(".badge")).not_to_have_text("Đủ điều kiện")
+    # The age limit rests on the birth year, which a visitor may not see: withheld.
+    expect(young.get_by_role("list", name="Chưa đủ thông tin")).to_contain_text(
+        "ẩn: dựa trên thông tin được bảo vệ"
+    )
+    expect(eligibility).to_contain_text("không thay cho xét duyệt chính thức")
     assert_accessible(page)
     page.shoot("expert", phone=True)
 

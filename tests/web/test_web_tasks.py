@@ -3,11 +3,21 @@ candidates, shortlist and decision buttons, and the recommended team."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 from registry.decisions import decisions_for_task
 from registry.programmes import create_task, get_task, list_tasks
-from tests.web.support import add_accounts, add_experts, assert_accessible, expert_doc
+from tests.web.support import (
+    add_accounts,
+    add_experts,
+    assert_accessible,
+    expert_account,
+    expert_doc,
+)
+
+STATUS = re.compile("Đủ điều kiện|Có thể đủ điều kiện|Chưa đủ điều kiện")
 
 
 def _ml_experts(db):
@@ -116,39 +126,89 @@ def _posted_task(db, accounts):
             "requirements": [
                 {"skill": "machine-learning", "weight": 1.0, "mustHave": True, "minLevel": 3},
                 {"skill": "computer-vision", "weight": 0.5},
+                {"skill": "large-language-models", "weight": 0.8},
             ],
         },
     )
 
 
+def _others(db):
+    """A candidate failing the must-have level, and a PRIVATE profile the lead may not see."""
+    return add_experts(
+        db,
+        [
+            expert_doc(
+                3,
+                fullName="Phạm Văn Yếu",
+                skills=[{"skill": "machine-learning", "level": 1, "years": 1}],
+            ),
+            expert_doc(
+                4,
+                fullName="Hồ Sơ Kín",
+                visibility="PRIVATE",
+                hIndex=60,
+                skills=[
+                    {"skill": "machine-learning", "level": 5, "years": 12},
+                    {"skill": "computer-vision", "level": 5, "years": 12},
+                    {"skill": "large-language-models", "level": 5, "years": 5},
+                ],
+            ),
+        ],
+    )
+
+
 def test_the_task_page_ranks_candidates_with_shortlist_and_decision_buttons(db, page):
     accounts = add_accounts(db)
-    duc, trang = _ml_experts(db)
+    duc, _ = _ml_experts(db)
+    _others(db)
     task = _posted_task(db, accounts)
     tab = page.open(f"/tasks/{task.id}", token=accounts.lead)
     expect(tab.locator("h1")).to_have_text(f"{task.code} · Mô hình ngôn ngữ lớn tiếng Việt")
     candidates = tab.locator("#candidates")
     expect(candidates.locator(".loading")).to_have_count(0)
-    first = candidates.locator(".candidate").first
-    expect(first).to_be_visible()
-    if candidates.locator("[data-unsupported]").count():
-        # Without the matcher the page says so and lists experts found by the task's skills.
-        expect(candidates).to_contain_text("chưa cung cấp danh sách ứng viên xếp hạng")
-    else:
-        expect(first.locator(".score")).to_be_visible()
-        expect(first.get_by_role("list", name="Lý do")).to_be_visible()
+    expect(candidates.locator(".ranking-meta")).to_contain_text("mô hình xếp hạng: transparent-v1")
+
+    # Ranked, best first, each with a score, the reasons, skills and eligibility.
+    cards = candidates.locator(".candidate-list > li > .candidate")
+    expect(cards).to_have_count(2)  # the PRIVATE profile is not the lead's to see
+    expect(candidates).not_to_contain_text("Hồ Sơ Kín")
+    first = cards.first
     expect(first.get_by_role("link", name="TS. Nguyễn Minh Đức")).to_be_visible()
+    expect(first.locator(".result-name")).to_contain_text("1.")
+    expect(first.locator(".score")).to_have_text(re.compile(r"^0,\d+$|^1$"))
+    expect(first.locator(".score")).to_have_attribute("aria-label", re.compile("Điểm phù hợp"))
+    reasons = first.get_by_role("list", name="Lý do")
+    expect(reasons.get_by_role("listitem").first).to_be_visible()
+    expect(reasons).to_contain_text("kỹ năng")
     expect(first).to_contain_text("Kỹ năng khớp")
-    expect(first.locator(".tag-matched", has_text="Học máy")).to_be_visible()
-    expect(
-        candidates.get_by_role("article", name="TS. Lê Thu Trang").locator(".tag-missing")
-    ).to_contain_text("Thị giác máy tính")
+    expect(first.locator(".tag-matched", has_text="Học máy")).to_have_text("Học máy 5/5")
+    expect(first.locator(".tag-missing")).to_have_text("Mô hình ngôn ngữ lớn")
+    expect(first.locator(".eligibility-line .badge").first).to_have_text(STATUS)
+    expect(first.locator(".eligibility-line")).to_contain_text("Nhà khoa học trẻ tài năng")
+    second = candidates.get_by_role("article", name="TS. Lê Thu Trang")
+    expect(second.locator(".result-name")).to_contain_text("2.")
+    # Computer vision counts partly, through machine learning (a sibling in the taxonomy).
+    expect(second.locator(".tag-matched", has_text="Thị giác máy tính")).to_contain_text(
+        "qua Học máy"
+    )
+    expect(second.locator(".tag-missing")).to_contain_text("Mô hình ngôn ngữ lớn")
+    # The candidate failing the must-have level is reported with the rule, not dropped.
+    excluded = candidates.locator("details.excluded")
+    expect(excluded.locator("summary")).to_have_text("Không đạt điều kiện bắt buộc (1)")
+    excluded.locator("summary").click()
+    expect(excluded.get_by_role("link", name="TS. Phạm Văn Yếu")).to_be_visible()
+    expect(excluded).to_contain_text("Học máy")
+
+    # The recommended team: a lead, what each adds, what stays uncovered.
     team = tab.locator("#team")
     expect(team.locator(".loading")).to_have_count(0)
-    if team.locator("[data-unsupported]").count():
-        expect(team).to_contain_text("Máy chủ chưa cung cấp đề xuất đội hình")
-    else:
-        expect(team.get_by_role("link").first).to_be_visible()
+    lead = team.locator(".people li").first
+    expect(lead.get_by_role("link", name="TS. Nguyễn Minh Đức")).to_be_visible()
+    expect(lead).to_contain_text("Trưởng nhóm")
+    expect(lead).to_contain_text(re.compile("bổ sung: .*Học máy"))
+    expect(team.locator(".team-coverage")).to_contain_text("% yêu cầu kỹ năng")
+    expect(team.locator(".tag-missing")).to_have_text("Mô hình ngôn ngữ lớn")
+    expect(team).not_to_contain_text("Hồ Sơ Kín")
     assert_accessible(page)
 
     # Shortlist: the working list beside the candidates.
@@ -158,16 +218,28 @@ def test_the_task_page_ranks_candidates_with_shortlist_and_decision_buttons(db, 
     expect(shortlist.get_by_role("link", name="TS. Nguyễn Minh Đức")).to_be_visible()
 
     # A decision, with its reason, recorded for the matcher to learn from.
+    expect(first.locator(".decision-current")).to_be_hidden()
     first.get_by_role("combobox", name="Quyết định — TS. Nguyễn Minh Đức").select_option("SELECTED")
     first.get_by_label("Lý do (không bắt buộc)").fill("Đã dẫn dắt dự án tương tự")
     first.get_by_role("button", name="Ghi quyết định về TS. Nguyễn Minh Đức").click()
     expect(first.locator(".decision-status")).to_have_text("Đã ghi quyết định: Chọn.")
+    expect(first.locator(".decision-current")).to_have_text(
+        "Quyết định hiện tại: Chọn — Đã dẫn dắt dự án tương tự"
+    )
     (decision,) = decisions_for_task(db, task_id=task.id)
     assert (decision.expert_id, decision.kind, decision.reason) == (
         duc,
         "SELECTED",
         "Đã dẫn dắt dự án tương tự",
     )
+    # The latest decision on each candidate comes back with the page.
+    tab.reload()
+    page.settle()
+    first = tab.locator("#candidates .candidate").first
+    expect(first.locator(".decision-current")).to_have_text(
+        "Quyết định hiện tại: Chọn — Đã dẫn dắt dự án tương tự"
+    )
+    expect(tab.locator("#team .people li").first).to_be_visible()
     page.shoot("task", phone=True)
 
     # Closing the task ends the buttons.
@@ -191,3 +263,18 @@ def test_an_agency_can_shortlist_but_not_decide(db, page):
     ).to_be_visible()
     expect(tab.get_by_role("button", name="Ghi quyết định về TS. Nguyễn Minh Đức")).to_have_count(0)
     expect(tab.get_by_role("link", name="Sửa")).to_have_count(0)
+    expect(first.locator(".score")).to_be_visible()
+    expect(first.locator(".decision-current")).to_be_hidden()
+    expect(tab.locator("#team .people li").first).to_be_visible()
+
+
+def test_an_expert_sees_the_task_but_not_its_candidates(db, page):
+    accounts = add_accounts(db)
+    duc, _ = _ml_experts(db)
+    task = _posted_task(db, accounts)
+    tab = page.open(f"/tasks/{task.id}", token=expert_account(db, duc))
+    expect(tab.locator("h1")).to_have_text(f"{task.code} · Mô hình ngôn ngữ lớn tiếng Việt")
+    for section in ("#candidates", "#team"):
+        expect(tab.locator(section)).to_contain_text("Chỉ chủ nhiệm đã đăng nhiệm vụ")
+    expect(tab.locator(".candidate")).to_have_count(0)
+    assert_accessible(page)

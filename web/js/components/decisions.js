@@ -8,7 +8,7 @@ import { enumSelect, mutate } from "./forms.js";
 
 const KINDS = ["SHORTLISTED", "CONTACTED", "INTERVIEWED", "SELECTED", "REJECTED"];
 
-export function decisionControls({ taskId, expertId, expertName, canDecide, onShortlisted, offerShortlist = true }) {
+export function decisionControls({ taskId, expertId, expertName, canDecide, onShortlisted, onDecided, offerShortlist = true }) {
   const status = h("p", { class: "small decision-status", role: "status" });
   const shortlist = button(t("decision.shortlist"), {
     class: "btn btn-small", "aria-label": t("decision.shortlistOf", { name: expertName }),
@@ -35,8 +35,9 @@ export function decisionControls({ taskId, expertId, expertName, canDecide, onSh
       record.disabled = true;
       try {
         const r = await mutate("recordDecision", "RecordDecisionInput", { taskId, expertId, kind: kind.value, reason: reason.value.trim() || null },
-          "... on DecisionRecorded { decision { id kind at } }");
+          "... on DecisionRecorded { decision { id kind reason at } }");
         status.textContent = r.__typename === "DecisionRecorded" ? t("decision.recorded", { kind: enumLabel("DecisionKind", r.decision.kind) }) : r.message;
+        if (r.__typename === "DecisionRecorded" && onDecided) onDecided(r.decision);
       } catch (err) {
         status.textContent = errorText(err);
       } finally {

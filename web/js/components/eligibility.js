@@ -1,5 +1,7 @@
-// Eligibility under each scheme of the decrees (231, 249, 263 of 2025), from the matcher's
+// Eligibility under each scheme of the decrees (231, 249, 263 of 2025), from the
 // `expert { eligibility }` field: a status per scheme and the criteria met, missing or unknown.
+// A criterion that rests on a protected attribute (the age limit) is `withheld` from everyone
+// but the expert and administrators, and shown as such.
 
 import { h } from "../dom.js";
 import { gql } from "../gql.js";
@@ -7,7 +9,7 @@ import { enumLabel, lang, t } from "../i18n.js";
 import { badge, errorText } from "./ui.js";
 
 export const ELIGIBILITY_FIELDS = `schemeId decree nameVi nameEn status
-  met { id textVi textEn } missing { id textVi textEn } unknown { id textVi textEn }`;
+  met { id textVi textEn } missing { id textVi textEn } unknown { id textVi textEn withheld }`;
 
 const QUERY = `query Eligibility($id: ID!) { expert(id: $id) { id eligibility { ${ELIGIBILITY_FIELDS} } } }`;
 
@@ -24,7 +26,8 @@ function name(record) {
 /** One scheme's status and its criteria, as a list item. */
 export function schemeItem(scheme) {
   const criteria = (items, kind, label) => (items && items.length
-    ? h("ul", { class: `criteria criteria-${kind}`, "aria-label": label }, items.map((c) => h("li", {}, h("span", { class: "criterion-mark", "aria-hidden": "true" }, { met: "✓", missing: "✗", unknown: "?" }[kind]), " ", text(c))))
+    ? h("ul", { class: `criteria criteria-${kind}`, "aria-label": label }, items.map((c) => h("li", {}, h("span", { class: "criterion-mark", "aria-hidden": "true" }, { met: "✓", missing: "✗", unknown: "?" }[kind]), " ", text(c),
+      c.withheld ? h("span", { class: "muted small withheld" }, ` (${t("eligibility.withheld")})`) : null)))
     : null);
   return h("li", { class: "scheme" },
     h("p", { class: "scheme-title" }, h("strong", {}, name(scheme)), scheme.decree ? h("span", { class: "muted" }, ` · ${scheme.decree}`) : null, " ",
@@ -48,8 +51,7 @@ export function eligibilitySection(expertId) {
     body.replaceChildren(schemes.length ? schemeList(schemes) : h("p", { class: "muted" }, t("eligibility.none")),
       h("p", { class: "small muted" }, t("eligibility.note")));
   }).catch((err) => {
-    body.replaceChildren(h("p", { class: "muted", "data-unsupported": err.unsupported ? "true" : null },
-      err.unsupported ? t("eligibility.unavailable") : errorText(err)));
+    body.replaceChildren(h("p", { class: "muted" }, errorText(err)));
   });
   return sectionEl;
 }

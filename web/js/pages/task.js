@@ -2,7 +2,7 @@
 // eligibility) with shortlist and decision buttons, the recommended team, and the shortlist.
 // The matcher's fields are loaded on their own, so the page works while they are missing.
 
-import { clear, h, replace } from "../dom.js";
+import { h, replace } from "../dom.js";
 import { gql } from "../gql.js";
 import { countryName, enumLabel, formatDate, formatNumber, lang, languageName, localName, t } from "../i18n.js";
 import { badge, displayName, errorText, message } from "../components/ui.js";
@@ -14,29 +14,48 @@ import { STATUS_KIND } from "./tasks.js";
 
 const LOAD = `query TaskPage($id: ID!) { task(id: $id) { ${TASK_FIELDS} } }`;
 const PAGE = 10;
+const EXCLUDED = 20;
+const TEAM_SIZE = 5;
 
-// The matcher's fields, as announced: task { candidates(first, after, filter) { expert score
-// reasons eligibility } } and recommendTeam.
-const CANDIDATES = `query Candidates($id: ID!, $first: Int!, $after: String) { task(id: $id) { id
-  candidates(first: $first, after: $after) {
-    score
-    expert { id fullName honorific headline residenceCountry diaspora availability }
-    reasons { effect textVi textEn }
-    matchedSkills { skill { id nameVi nameEn } level minLevel }
-    missingSkills { mustHave skill { id nameVi nameEn } }
-    eligibility { schemeId nameVi nameEn status }
+// The matcher's fields (api/matching): ranked candidates with why, the excluded ones with the
+// rule each fails, the latest decision per candidate, and the recommended team.
+const CANDIDATES = `query Candidates($id: ID!, $first: Int!, $after: String, $excluded: Int!) { task(id: $id) { id
+  candidates(first: $first, after: $after, excludedFirst: $excluded) {
+    totalCount excludedCount modelId
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node {
+      rank score
+      expert { id fullName honorific headline residenceCountry diaspora availability }
+      reasons { effect textVi textEn }
+      matchedSkills { skillId nameVi nameEn level minLevel partial via { id nameVi nameEn } }
+      missingSkills { skillId nameVi nameEn mustHave }
+      evidence { kind id title year }
+      eligibility { schemeId nameVi nameEn status }
+    } }
+    excluded { score expert { id fullName honorific } rules { rule textVi textEn } }
   } } }`;
-const TEAM = `query Team($id: ID!) { recommendTeam(taskId: $id) {
-  members { role score expert { id fullName honorific headline } }
-  coverage } }`;
-// Until the matcher answers: experts with any of the task's skills (search, not ranking).
-const FALLBACK = `query SkillSearch($filter: ExpertFilter) { experts(filter: $filter, sort: H_INDEX, first: 10) {
-  totalCount edges { node { id fullName honorific headline residenceCountry diaspora
-    skills { level skill { id nameVi nameEn } } } } } }`;
+const DECISIONS = `query Decisions($id: ID!) { task(id: $id) { id decisions { expertId kind reason at } } }`;
+const TEAM = `query Team($id: ID!, $size: Int!) { recommendTeam(taskId: $id, size: $size) {
+  coverage modelId
+  lead { ...Member } members { ...Member }
+  uncovered { skillId nameVi nameEn mustHave } } }
+  fragment Member on TeamMember { role score
+    expert { id fullName honorific headline }
+    adds { skillId nameVi nameEn }
+    workedWith { id fullName honorific } }`;
 const SHORTLISTS = `query Shortlists($id: ID) { shortlists(taskId: $id) { id name
   entries { expertId addedAt note expert { id fullName honorific headline } } } }`;
 
 const text = (r) => (lang() === "vi" ? r.textVi || r.textEn : r.textEn || r.textVi);
+const STATUS_BADGE = { ELIGIBLE: "ok", POSSIBLY_ELIGIBLE: "warn", NOT_ELIGIBLE: "no" };
+
+/** The API's rule (api/matching/permissions.py): the lead who posted the task and
+ * administrators; HR agencies while the task is OPEN. */
+function seesCandidates(account, task) {
+  if (account.role === "ADMIN") return true;
+  if (account.role === "PROGRAMME_LEAD") return task.postedBy === account.id;
+  return account.role === "HR_AGENCY" && task.status === "OPEN";
+}
 
 export async function render(ctx) {
   const { task } = await gql(LOAD, { id: ctx.params.id });
@@ -47,6 +66,7 @@ export async function render(ctx) {
   rememberSkills(task.requirements.map((r) => r.skill).filter(Boolean));
   ctx.setTitle(`${task.code} · ${task.title}`);
   const owner = ctx.account.role === "ADMIN" || (ctx.account.role === "PROGRAMME_LEAD" && task.postedBy === ctx.account.id);
+  const sees = seesCandidates(ctx.account, task);
   const shortlistBox = h("div", { class: "shortlist-body" });
   const refreshShortlist = () => loadShortlist(shortlistBox, task, owner);
   refreshShortlist();
@@ -59,8 +79,8 @@ export async function render(ctx) {
       task.programme ? h("span", {}, `${task.programme.code} · ${task.programme.title}`) : null),
     h("div", { class: "two-col" },
       h("div", { class: "profile-main" },
-        candidatesSection(task, owner, refreshShortlist),
-        teamSection(task)),
+        sees ? candidatesSection(task, owner, refreshShortlist) : notYours("candidates", "h-candidates", t("task.candidates")),
+        sees ? teamSection(task) : notYours("team", "h-team", t("task.team"))),
       h("div", { class: "profile-side" },
         detailsSection(task),
         h("section", { class: "card profile-section", "aria-labelledby": "h-shortlist" }, h("h2", { id: "h-shortlist" }, t("task.shortlist")), shortlistBox))));
@@ -108,68 +128,122 @@ function detailsSection(task) {
     task.areas.length ? [h("h3", {}, t("taskForm.areas")), h("ul", { class: "tags" }, task.areas.map((a) => h("li", { class: "tag tag-area" }, localName(a))))] : null);
 }
 
+function notYours(id, headingId, title) {
+  return h("section", { class: "card profile-section", "aria-labelledby": headingId, id },
+    h("h2", { id: headingId }, title), h("p", { class: "muted" }, t("task.candidatesNotYours")));
+}
+
 function candidatesSection(task, owner, onShortlisted) {
   const body = h("div", {}, h("p", { class: "loading" }, t("common.loading")));
   const sectionEl = h("section", { class: "card profile-section", "aria-labelledby": "h-candidates", id: "candidates" },
     h("h2", { id: "h-candidates" }, t("task.candidates")), body);
-  gql(CANDIDATES, { id: task.id, first: PAGE, after: null }).then((data) => {
-    const list = (data.task && data.task.candidates) || [];
-    const items = Array.isArray(list) ? list : (list.edges || []).map((e) => e.node);
-    replace(body, items.length
-      ? h("ol", { class: "candidate-list" }, items.map((c) => candidateCard(task, c, owner, onShortlisted)))
-      : message("info", t("task.noCandidates")));
-  }).catch(async (err) => {
-    if (!err.unsupported) {
-      replace(body, message("error", errorText(err)));
+  const decided = owner
+    ? gql(DECISIONS, { id: task.id }).then((d) => new Map(((d.task && d.task.decisions) || []).map((x) => [x.expertId, x]))).catch(() => new Map())
+    : Promise.resolve(new Map());
+  const list = h("ol", { class: "candidate-list" });
+  const more = h("div", { class: "actions" });
+  const loadPage = async (after) => {
+    const [data, decisions] = await Promise.all([gql(CANDIDATES, { id: task.id, first: PAGE, after, excluded: EXCLUDED }), decided]);
+    return { page: data.task && data.task.candidates, decisions };
+  };
+  const showMore = (pageInfo, decisions) => {
+    more.replaceChildren();
+    if (!pageInfo.hasNextPage) return;
+    const next = h("button", {
+      type: "button", class: "btn",
+      onclick: async () => {
+        next.disabled = true;
+        try {
+          const { page } = await loadPage(pageInfo.endCursor);
+          list.append(...page.edges.map(({ node }) => candidateCard(task, node, owner, onShortlisted, decisions)));
+          showMore(page.pageInfo, decisions);
+        } catch (err) {
+          more.replaceChildren(message("error", errorText(err)));
+        }
+      },
+    }, t("task.moreCandidates"));
+    more.append(next);
+  };
+  loadPage(null).then(({ page, decisions }) => {
+    if (!page) {
+      replace(body, message("info", t("task.noCandidates")));
       return;
     }
-    // The matcher's field is not served yet: say so, and offer experts found by skill.
-    replace(body, h("p", { class: "muted", "data-unsupported": "true" }, t("task.matcherMissing")));
-    const skills = task.requirements.filter((r) => r.skill).map((r) => r.skill.id);
-    try {
-      const data = await gql(FALLBACK, { filter: { skills, skillsMatch: "ANY" } });
-      body.append(h("h3", {}, t("task.fallbackTitle", { n: data.experts.totalCount })),
-        h("ol", { class: "candidate-list" }, data.experts.edges.map(({ node }) => candidateCard(task, {
-          expert: node, score: null, reasons: [], eligibility: [],
-          matchedSkills: node.skills.filter((s) => skills.includes(s.skill.id)).map((s) => ({ skill: s.skill, level: s.level })),
-          missingSkills: task.requirements.filter((r) => r.skill && !node.skills.some((s) => s.skill.id === r.skill.id)).map((r) => ({ skill: r.skill, mustHave: r.mustHave })),
-        }, owner, onShortlisted))));
-    } catch (err2) {
-      body.append(message("error", errorText(err2)));
-    }
+    list.replaceChildren(...page.edges.map(({ node }) => candidateCard(task, node, owner, onShortlisted, decisions)));
+    showMore(page.pageInfo, decisions);
+    replace(body,
+      h("p", { class: "small muted ranking-meta" }, t("task.rankingMeta", { n: page.totalCount, model: page.modelId })),
+      page.edges.length ? list : message("info", t("task.noCandidates")),
+      more,
+      page.excludedCount ? excludedList(page) : null);
+  }).catch((err) => {
+    replace(body, message("error", errorText(err)));
   });
   return sectionEl;
 }
 
-function candidateCard(task, c, owner, onShortlisted) {
+function excludedList(page) {
+  return h("details", { class: "excluded" },
+    h("summary", {}, t("task.excluded", { n: page.excludedCount })),
+    h("ul", { class: "people" }, page.excluded.map((x) => h("li", {},
+      h("a", { href: `#/experts/${encodeURIComponent(x.expert.id)}` }, displayName(x.expert)),
+      h("span", { class: "muted small" }, ` · ${x.rules.map(text).join("; ")}`)))));
+}
+
+function skillTags(items, cls, label) {
+  return h("span", { class: "tags", style: "display:inline-flex", role: "list", "aria-label": label },
+    items.map((item) => h("span", { class: `tag ${cls}`, role: "listitem" }, item)));
+}
+
+function candidateCard(task, c, owner, onShortlisted, decisions) {
   const e = c.expert;
   const name = displayName(e);
+  const current = h("p", { class: "small decision-current" });
+  const showDecision = (d) => {
+    current.textContent = d ? t("task.currentDecision", { kind: enumLabel("DecisionKind", d.kind) }) + (d.reason ? ` — ${d.reason}` : "") : "";
+    current.hidden = !d;
+  };
+  showDecision(decisions && decisions.get(e.id));
+  const score = formatNumber(c.score, { maximumFractionDigits: 2 });
   return h("li", {}, h("article", { class: "card candidate", "aria-label": name },
     h("div", { class: "candidate-head" },
-      h("h3", { class: "result-name" }, h("a", { href: `#/experts/${encodeURIComponent(e.id)}` }, name)),
-      c.score !== null && c.score !== undefined ? h("span", { class: "score", "aria-label": t("task.scoreOf", { n: formatNumber(c.score, { maximumFractionDigits: 2 }) }) }, formatNumber(c.score, { maximumFractionDigits: 2 })) : null),
+      h("h3", { class: "result-name" }, h("span", { class: "muted" }, `${c.rank}. `), h("a", { href: `#/experts/${encodeURIComponent(e.id)}` }, name)),
+      h("span", { class: "score", "aria-label": t("task.scoreOf", { n: score }) }, score)),
     e.headline ? h("p", { class: "result-headline" }, e.headline) : null,
-    (c.reasons || []).length ? h("ul", { class: "reasons", "aria-label": t("task.reasons") }, c.reasons.map((r) => h("li", {}, r.effect === "LOWERS" ? "▾ " : "▴ ", text(r)))) : null,
-    (c.matchedSkills || []).length ? h("p", { class: "skill-line" }, h("span", { class: "muted" }, `${t("task.matched")}: `),
-      h("span", { class: "tags", style: "display:inline-flex" }, c.matchedSkills.map((m) => h("span", { class: "tag tag-matched" }, localName(m.skill), m.level ? ` ${m.level}/5` : "")))) : null,
-    (c.missingSkills || []).length ? h("p", { class: "skill-line" }, h("span", { class: "muted" }, `${t("task.missing")}: `),
-      h("span", { class: "tags", style: "display:inline-flex" }, c.missingSkills.map((m) => h("span", { class: "tag tag-missing" }, localName(m.skill), m.mustHave ? ` (${t("task.mustHaveShort")})` : "")))) : null,
-    (c.eligibility || []).length ? h("p", { class: "skill-line" }, h("span", { class: "muted" }, `${t("eligibility.title")}: `),
-      c.eligibility.map((s) => [badge(`${lang() === "vi" ? s.nameVi : s.nameEn}: ${enumLabel("EligibilityStatus", s.status)}`, { ELIGIBLE: "ok", POSSIBLY_ELIGIBLE: "warn", NOT_ELIGIBLE: "no" }[s.status] || ""), " "])) : null,
-    task.status !== "CLOSED" ? decisionControls({ taskId: task.id, expertId: e.id, expertName: name, canDecide: owner, onShortlisted }) : null));
+    c.reasons.length ? h("ul", { class: "reasons", "aria-label": t("task.reasons") }, c.reasons.map((r) => h("li", { class: r.effect === "LOWERS" ? "reason-lowers" : "reason-raises" }, h("span", { "aria-hidden": "true" }, r.effect === "LOWERS" ? "▾ " : "▴ "), h("span", { class: "visually-hidden" }, `${t(r.effect === "LOWERS" ? "task.lowers" : "task.raises")}: `), text(r)))) : null,
+    c.matchedSkills.length ? h("p", { class: "skill-line" }, h("span", { class: "muted" }, `${t("task.matched")}: `),
+      skillTags(c.matchedSkills.map((m) => [localName(m), ` ${m.level}/5`, m.partial && m.via ? ` ${t("task.via", { skill: localName(m.via) })}` : ""]), "tag-matched", t("task.matched"))) : null,
+    c.missingSkills.length ? h("p", { class: "skill-line" }, h("span", { class: "muted" }, `${t("task.missing")}: `),
+      skillTags(c.missingSkills.map((m) => [localName(m), m.mustHave ? ` (${t("task.mustHaveShort")})` : ""]), "tag-missing", t("task.missing"))) : null,
+    c.evidence.length ? h("p", { class: "skill-line evidence" }, h("span", { class: "muted" }, `${t("task.evidence")}: `),
+      c.evidence.slice(0, 3).map((w, i) => [i ? "; " : "", h("cite", {}, w.title), w.year ? ` (${w.year})` : ""])) : null,
+    c.eligibility.length ? h("p", { class: "skill-line eligibility-line" }, h("span", { class: "muted" }, `${t("eligibility.title")}: `),
+      c.eligibility.map((s) => [badge(`${localName(s)}: ${enumLabel("EligibilityStatus", s.status)}`, STATUS_BADGE[s.status] || ""), " "])) : null,
+    current,
+    task.status !== "CLOSED" ? decisionControls({ taskId: task.id, expertId: e.id, expertName: name, canDecide: owner, onShortlisted, onDecided: showDecision }) : null));
+}
+
+function teamLine(m) {
+  return h("li", {},
+    h("a", { href: `#/experts/${encodeURIComponent(m.expert.id)}` }, displayName(m.expert)),
+    h("span", { class: "muted" }, ` · ${enumLabel("TeamRole", m.role)}`),
+    m.adds.length ? h("span", { class: "small" }, ` · ${t("task.adds")}: ${m.adds.map(localName).join(", ")}`) : null,
+    m.workedWith.length ? h("span", { class: "small muted" }, ` · ${t("task.workedWith", { names: m.workedWith.map(displayName).join(", ") })}`) : null);
 }
 
 function teamSection(task) {
   const body = h("div", {}, h("p", { class: "loading" }, t("common.loading")));
-  gql(TEAM, { id: task.id }).then((data) => {
+  gql(TEAM, { id: task.id, size: TEAM_SIZE }).then((data) => {
     const team = data.recommendTeam;
-    replace(body, team && team.members.length
-      ? h("ul", { class: "people" }, team.members.map((m) => h("li", {},
-        h("a", { href: `#/experts/${encodeURIComponent(m.expert.id)}` }, displayName(m.expert)),
-        m.role ? h("span", { class: "muted" }, ` · ${enumLabel("TaskRole", m.role)}`) : null)))
+    const people = team ? [team.lead, ...team.members].filter(Boolean) : [];
+    replace(body, people.length
+      ? [h("p", { class: "small muted team-coverage" }, t("task.coverage", { n: formatNumber(team.coverage * 100, { maximumFractionDigits: 0 }) })),
+        h("ul", { class: "people" }, people.map(teamLine)),
+        team.uncovered.length ? h("p", { class: "skill-line" }, h("span", { class: "muted" }, `${t("task.uncovered")}: `),
+          skillTags(team.uncovered.map((u) => [localName(u), u.mustHave ? ` (${t("task.mustHaveShort")})` : ""]), "tag-missing", t("task.uncovered"))) : null]
       : h("p", { class: "muted" }, t("task.noTeam")));
   }).catch((err) => {
-    replace(body, h("p", { class: "muted", "data-unsupported": err.unsupported ? "true" : null }, err.unsupported ? t("task.teamMissing") : errorText(err)));
+    replace(body, h("p", { class: "muted" }, errorText(err)));
   });
   return h("section", { class: "card profile-section", "aria-labelledby": "h-team", id: "team" }, h("h2", { id: "h-team" }, t("task.team")), body);
 }

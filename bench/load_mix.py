@@ -1,0 +1,249 @@
+"""A mixed load against the served API: searches, profile reads, profile edits, task matches.
+
+    python -m bench.load_mix --experts 10000 --seconds 60
+    python -m bench.load_mix --experts 100000 --seconds 60
+
+The API runs as ``server:create_app`` under uvicorn with 2 workers (``bench.support``) on a
+Neo4j of its own (``var/bench-load``, port 7691) holding the demo registry of ``--experts``
+experts (seeded once; the seeding time is reported). ``--concurrency`` asynchronous clients
+send, in a fixed pseudo-random order (``--seed``):
+
+* 80 % searches: the search page's query (free text plus filters, 20 per page), as an agency;
+* 15 % profile reads: ``expert(id)`` with skills, career and publications, as an agency;
+* 4 % profile updates: ``updateProfile`` of one of ``--edited`` profiles with the version
+  last read, each with the profile's own EXPERT token (accounts made through
+  ``registry.accounts``); a ``VersionConflict`` (two clients editing the same profile) is
+  counted as a conflict, re-read and not retried;
+* 1 % task matches: ``task(id) { candidates(first: 20) { ... } }`` of an OPEN demo task.
+
+The run stops after ``--seconds`` or ``--max-requests``, whichever comes first. It reports the
+throughput, p50/p95/p99 per operation, conflicts, and errors (any non-200 answer, any GraphQL
+error, or an unexpected result type), against the API's targets: search p95 <= 30 ms and
+match p95 <= 100 ms under the mix, and zero errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from bench.search_http import QUERY as SEARCH, _variables as search_variables
+from bench.support import bench_server, ensure_demo, machine, served_api, summary
+from registry.accounts import create_account, rotate_token
+from registry.db import Database
+from registry.localdb import LocalNeo4j
+from registry.settings import PROJECT_ROOT
+
+__all__ = ["MIX", "main"]
+
+MIX = (("search", 80), ("profile", 15), ("update", 4), ("match", 1))
+TARGET_P95_MS = {"search": 30.0, "match": 100.0}
+
+PROFILE = """query($id: ID!) { expert(id: $id) {
+  id fullName honorific headline bio residenceCountry diaspora availability version
+  skills { level years skill { id nameVi nameEn } }
+  employment { title from to organization { id name } }
+  education { degree year organization { name } }
+  publications { title year venue citations }
+  projects { title relation scale outcome } techAreas { id nameVi } } }"""
+VERSION = "query($id: ID!) { expert(id: $id) { version } }"
+UPDATE = """mutation($input: UpdateProfileInput!) { updateProfile(input: $input) {
+  __typename ... on ProfileUpdated { expert { version } }
+  ... on VersionConflict { currentVersion } ... on ValidationFailed { message } } }"""
+MATCH = """query($id: ID!) { task(id: $id) { id candidates(first: 20) {
+  totalCount excludedCount
+  nodes { rank score expert { id fullName } reasons { __typename } } } } }"""
+
+
+@dataclass
+class Fixture:
+    """What the load needs from the registry: ids and tokens."""
+
+    agency: str
+    tasks: list[str]
+    readable: list[str]
+    editors: dict[str, str]  # expert id -> that expert's token
+
+
+@dataclass
+class Tally:
+    latencies: dict[str, list[float]] = field(
+        default_factory=lambda: collections.defaultdict(list))
+    errors: collections.Counter[str] = field(default_factory=collections.Counter)
+    conflicts: int = 0
+    samples: list[str] = field(default_factory=list)
+
+    def error(self, op: str, text: str) -> None:
+        self.errors[op] += 1
+        if len(self.samples) < 5:
+            self.samples.append(f"{op}: {text[:300]}")
+
+
+def prepare(db: Database, *, edited: int, readable: int, seed: int) -> Fixture:
+    """An agency token, OPEN tasks, profiles to read, and an EXPERT token per edited profile
+    (a new account, or a rotated token for a profile that has one from an earlier run)."""
+    _, agency = create_account(db, name="Tải thử: công ty nhân sự", role="HR_AGENCY")
+    tasks = [r["id"] for r in db.query(
+        "MATCH (t:Task {status: 'OPEN'}) RETURN t.id AS id ORDER BY t.id")]
+    ids = [r["id"] for r in db.query(
+        "MATCH (e:Expert) WHERE e.visibility IN ['PUBLIC', 'REGISTERED'] "
+        "RETURN e.id AS id ORDER BY e.id")]
+    rng = random.Random(seed)
+    chosen = rng.sample(ids, min(len(ids), readable + edited))
+    editors: dict[str, str] = {}
+    for expert_id in chosen[:edited]:
+        found = db.query("MATCH (a:Account)-[:IS]->(:Expert {id: $id}) RETURN a.id AS id",
+                         id=expert_id)
+        if found:
+            editors[expert_id] = rotate_token(db, account_id=found[0]["id"])[1]
+        else:
+            editors[expert_id] = create_account(db, name="Tải thử: chuyên gia", role="EXPERT",
+                                                expert_id=expert_id)[1]
+    return Fixture(agency, tasks, chosen[edited:], editors)
+
+
+def plan(n: int, seed: int) -> list[str]:
+    """The operations in order: the mix's shares, shuffled deterministically."""
+    rng = random.Random(seed)
+    names = [name for name, _ in MIX]
+    weights = [w for _, w in MIX]
+    return rng.choices(names, weights=weights, k=n)
+
+
+async def run(base: str, fixture: Fixture, ops: list[str], *, concurrency: int,
+              seconds: float, tally: Tally) -> float:
+    versions: dict[str, int] = {}
+    editors = list(fixture.editors)
+    position = iter(range(len(ops)))
+    deadline = time.monotonic() + seconds
+    agency = {"Authorization": f"Bearer {fixture.agency}"}
+
+    async def call(http: httpx.AsyncClient, op: str, query: str, variables: dict,
+                   headers: dict) -> dict[str, Any] | None:
+        started = time.perf_counter()
+        r = await http.post(f"{base}/graphql", json={"query": query, "variables": variables},
+                            headers=headers)
+        tally.latencies[op].append(time.perf_counter() - started)
+        body = r.json() if r.headers.get("content-type", "").startswith("application") else {}
+        if r.status_code != 200 or body.get("errors") or body.get("data") is None:
+            tally.error(op, f"{r.status_code} {r.text}")
+            return None
+        return body["data"]
+
+    async def update(http: httpx.AsyncClient, i: int) -> None:
+        expert_id = editors[i % len(editors)]
+        own = {"Authorization": f"Bearer {fixture.editors[expert_id]}"}
+        if expert_id not in versions:  # read the version once; then the last one answered
+            data = await call(http, "version read", VERSION, {"id": expert_id}, own)
+            if data is None:
+                return
+            versions[expert_id] = data["expert"]["version"]
+        data = await call(http, "update", UPDATE, {"input": {
+            "id": expert_id, "version": versions[expert_id],
+            "headline": f"Chuyên gia (tải thử lần {i})"}}, own)
+        if data is None:
+            return
+        result = data["updateProfile"]
+        if result["__typename"] == "ProfileUpdated":
+            versions[expert_id] = result["expert"]["version"]
+        elif result["__typename"] == "VersionConflict":
+            tally.conflicts += 1
+            versions[expert_id] = result["currentVersion"]
+        else:
+            tally.error("update", str(result))
+
+    async def client(http: httpx.AsyncClient) -> None:
+        for i in position:
+            if time.monotonic() > deadline:
+                return
+            op = ops[i]
+            if op == "search":
+                await call(http, op, SEARCH, search_variables(i), agency)
+            elif op == "profile":
+                await call(http, op, PROFILE,
+                           {"id": fixture.readable[i % len(fixture.readable)]}, agency)
+            elif op == "update":
+                await update(http, i)
+            else:
+                data = await call(http, op, MATCH,
+                                  {"id": fixture.tasks[i % len(fixture.tasks)]}, agency)
+                if data is not None and data["task"]["candidates"] is None:
+                    tally.error(op, "no candidates")
+
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=60) as http:
+        started = time.perf_counter()
+        await asyncio.gather(*(client(http) for _ in range(concurrency)))
+        return time.perf_counter() - started
+
+
+def report(tally: Tally, elapsed: float) -> tuple[str, bool]:
+    total = sum(len(v) for v in tally.latencies.values())
+    lines = [f"{total} requests in {elapsed:.1f} s: {total / elapsed:.0f} requests/s; "
+             f"errors {sum(tally.errors.values())}, conflicts {tally.conflicts}"]
+    ok = not tally.errors
+    for op in [name for name, _ in MIX] + ["version read"]:
+        if op not in tally.latencies:
+            continue
+        s = summary(tally.latencies[op])
+        target = TARGET_P95_MS.get(op)
+        verdict = ""
+        if target is not None:
+            verdict = f"  (target p95 <= {target:.0f} ms: {'met' if s['p95'] <= target else 'MISSED'})"
+            ok = ok and s["p95"] <= target
+        lines.append(f"  {op:<13} n={s['n']:<6} {s['n'] / elapsed:6.1f}/s  p50 {s['p50']:6.1f} ms"
+                     f"  p95 {s['p95']:6.1f} ms  p99 {s['p99']:6.1f} ms  "
+                     f"errors {tally.errors[op]}{verdict}")
+    lines += [f"  sample error: {s}" for s in tally.samples]
+    return "\n".join(lines), ok
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--experts", type=int, default=10_000)
+    p.add_argument("--seconds", type=float, default=60)
+    p.add_argument("--max-requests", type=int, default=500_000)
+    p.add_argument("--concurrency", type=int, default=16)
+    p.add_argument("--edited", type=int, default=200, help="profiles the updates go to")
+    p.add_argument("--seed", type=int, default=57)
+    p.add_argument("--neo4j-memory", help="heap and page cache of the benchmark's Neo4j, "
+                                          "e.g. 1g (default: bench.support's 2g each)")
+    args = p.parse_args()
+
+    if args.neo4j_memory:  # started here first, bench_server finds it running and uses it
+        LocalNeo4j(PROJECT_ROOT / "var" / "bench-load", 7691, heap=args.neo4j_memory,
+                   pagecache=args.neo4j_memory).start(300)
+    server, db = bench_server("load", 7691)
+    seeded = ensure_demo(db, args.experts)
+    fixture = prepare(db, edited=args.edited, readable=5000, seed=args.seed)
+    print(f"machine: {machine()}")
+    print(f"experts: {args.experts} (seeding: {seeded:.0f} s{'' if seeded else ', was there'});"
+          f" {len(fixture.tasks)} OPEN tasks; {len(fixture.editors)} edited profiles; "
+          f"{args.concurrency} clients")
+    with served_api(server, workers=2) as base:
+        # Warm both workers: query plans, page cache, the matcher's first load.
+        warm = Tally()
+        asyncio.run(run(base, fixture, ["match"] * 8 + ["search", "profile"] * 100,
+                        concurrency=4, seconds=300, tally=warm))
+        if warm.errors:
+            print("warm-up errors:", dict(warm.errors), warm.samples)
+        tally = Tally()
+        ops = plan(args.max_requests, args.seed)
+        elapsed = asyncio.run(run(base, fixture, ops, concurrency=args.concurrency,
+                                  seconds=args.seconds, tally=tally))
+    db.close()
+    text, ok = report(tally, elapsed)
+    print(text)
+    raise SystemExit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

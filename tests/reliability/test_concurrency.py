@@ -1,0 +1,239 @@
+"""Concurrent writers: optimistic locking on one profile, and bulk imports that overlap.
+
+* 50 threads update one profile through ``registry.experts.update_expert``, each with the
+  version it read, and 50 HTTP clients do the same through the served API (``addSkill``):
+  of the updates made from one version exactly one wins and the others get a conflict, and
+  replaying the accepted updates in version order gives the final profile (none is lost).
+* Four imports of overlapping slices of one file run at once: every expert exists once, whole
+  (all its skills and publications as the file says), and no shared work is duplicated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import threading
+import time
+from typing import Any
+
+import httpx
+import pytest
+
+from bench.support import served_api
+from registry.db import Database, local_server_for
+from registry.errors import VersionConflict
+from registry.experts import read_profile, update_expert
+from registry.profile import content_hash, validate_profile
+from registry.settings import Settings
+from registry.transfer import import_experts
+from seed.reference import load_skills
+from tests.api.mutation_support import mutation_document
+from tests.api.support import person, seed
+from tests.reliability.conftest import Callers
+
+WRITERS = 50
+
+
+def _version(db: Database, expert_id: str) -> int:
+    return db.query("MATCH (e:Expert {id: $id}) RETURN e.version AS v", id=expert_id)[0]["v"]
+
+
+def _new_skills(n: int) -> list[str]:
+    return [s.id for s in load_skills().skills if s.id not in ("machine-learning",
+                                                                 "deep-learning")][:n]
+
+
+def _check_history(accepted: list[tuple[int, str, int]], conflicts: collections.Counter,
+                   start: int, first_round: collections.Counter) -> None:
+    """One winner per version, versions consecutive, every loser told it lost."""
+    read_versions = sorted(v for v, _, _ in accepted)
+    assert read_versions == list(range(start, start + WRITERS))
+    assert all(after == before + 1 for before, _, after in accepted)
+    # In the first round every writer read the same version: one won, the rest conflicted.
+    assert first_round == {"won": 1, "conflict": WRITERS - 1}
+    assert sum(conflicts.values()) >= WRITERS - 1
+    assert set(conflicts) <= set(range(start, start + WRITERS))
+
+
+@pytest.mark.timeout(120)
+def test_fifty_threads_updating_one_profile_lose_nothing(db: Database):
+    expert_id, = seed(db, [person(1)])
+    skills = _new_skills(WRITERS)
+    start = _version(db, expert_id)
+    initial = read_profile(db, expert_id)["skills"]
+    read_together = threading.Barrier(WRITERS, timeout=30)
+    lock = threading.Lock()
+    accepted: list[tuple[int, str, int]] = []  # (version read, skill added, version after)
+    conflicts: collections.Counter[int] = collections.Counter()
+    first_round: collections.Counter[str] = collections.Counter()
+    errors: list[BaseException] = []
+    deadline = time.monotonic() + 90
+
+    def writer(skill: str) -> None:
+        try:
+            for attempt in range(WRITERS + 10):
+                if time.monotonic() > deadline:
+                    return
+                version = _version(db, expert_id)
+                if attempt == 0:
+                    read_together.wait()  # everyone has read before anyone writes
+                try:
+                    doc = update_expert(db, expert_id, version, lambda d: {
+                        **d, "skills": d["skills"] + [{"skill": skill, "level": 2, "years": 1}]})
+                except VersionConflict as exc:
+                    assert exc.expected == version and exc.current > version
+                    with lock:
+                        conflicts[version] += 1
+                        if attempt == 0:
+                            first_round["conflict"] += 1
+                    continue
+                with lock:
+                    accepted.append((version, skill, doc["version"]))
+                    if attempt == 0:
+                        first_round["won"] += 1
+                return
+        except BaseException as exc:  # noqa: BLE001  (reported by the test below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(s,)) for s in skills]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(100)
+    assert not errors, errors[:3]
+    assert len(accepted) == WRITERS, f"{len(accepted)} of {WRITERS} updates accepted"
+    _check_history(accepted, conflicts, start, first_round)
+    # Replaying the accepted updates in version order gives what is stored.
+    replayed = list(initial)
+    for _, skill, _ in sorted(accepted):
+        replayed.append({"skill": skill, "level": 2, "years": 1, "source": "SELF"})
+    final = read_profile(db, expert_id)
+    assert final["version"] == start + WRITERS
+    assert sorted(s["skill"] for s in final["skills"]) == sorted(s["skill"] for s in replayed)
+    assert db.query("MATCH (:Expert {id: $id})-[r:HAS_SKILL]->() RETURN count(r) AS n",
+                    id=expert_id)[0]["n"] == len(replayed)
+
+
+ADD_SKILL = mutation_document("addSkill", "expert { version skills { skill { id } } }")
+VERSION = "query($id: ID!) { expert(id: $id) { version } }"
+
+
+@pytest.mark.timeout(180)
+def test_fifty_clients_updating_one_profile_over_http_lose_nothing(
+        db: Database, callers: Callers, settings: Settings):
+    expert_id = callers.expert_id
+    skills = _new_skills(WRITERS)
+    start = _version(db, expert_id)
+    accepted: list[tuple[int, str, int]] = []
+    conflicts: collections.Counter[int] = collections.Counter()
+    first_round: collections.Counter[str] = collections.Counter()
+    failures: list[str] = []
+
+    async def writer(http: httpx.AsyncClient, base: str, skill: str,
+                     read_together: asyncio.Barrier) -> None:
+        headers = {"Authorization": f"Bearer {callers.owner}"}
+        for attempt in range(WRITERS + 10):
+            r = await http.post(f"{base}/graphql", headers=headers,
+                                json={"query": VERSION, "variables": {"id": expert_id}})
+            version = r.json()["data"]["expert"]["version"]
+            if attempt == 0:
+                await read_together.wait()
+            r = await http.post(f"{base}/graphql", headers=headers, json={
+                "query": ADD_SKILL, "variables": {"input": {
+                    "id": expert_id, "version": version,
+                    "item": {"skill": skill, "level": 2, "years": 1}}}})
+            body = r.json()
+            if r.status_code != 200 or "errors" in body:
+                failures.append(f"{r.status_code} {r.text[:300]}")
+                return
+            result = body["data"]["result"]
+            if result["__typename"] == "VersionConflict":
+                assert result["expectedVersion"] == version < result["currentVersion"]
+                conflicts[version] += 1
+                first_round["conflict"] += attempt == 0
+                continue
+            assert result["__typename"] == "ProfileUpdated", result
+            accepted.append((version, skill, result["expert"]["version"]))
+            first_round["won"] += attempt == 0
+            return
+
+    async def run(base: str) -> None:
+        limits = httpx.Limits(max_connections=WRITERS)
+        async with httpx.AsyncClient(limits=limits, timeout=30) as http:
+            barrier = asyncio.Barrier(WRITERS)
+            await asyncio.wait_for(asyncio.gather(
+                *(writer(http, base, s, barrier) for s in skills)), timeout=120)
+
+    with served_api(local_server_for(settings), workers=2) as base:
+        asyncio.run(run(base))
+    assert not failures, failures[:3]
+    assert len(accepted) == WRITERS
+    _check_history(accepted, conflicts, start, +first_round)
+    final = read_profile(db, expert_id)
+    assert final["version"] == start + WRITERS
+    assert {s for _, s, _ in accepted} <= {s["skill"] for s in final["skills"]}
+
+
+# --- overlapping bulk imports ---------------------------------------------------------------
+
+PROFILES = 400
+SLICES = [(0, 200), (100, 300), (200, 400), (50, 350)]
+
+
+def _profiles() -> list[dict[str, Any]]:
+    skills = _new_skills(60)
+    out = []
+    for i in range(PROFILES):
+        out.append(person(10_000 + i, fullName=f"Trần Văn Nhập {i}", skills=[
+            {"skill": skills[(i + k) % len(skills)], "level": 1 + (i + k) % 5, "years": k}
+            for k in range(4)], publications=[
+            # Each paper is shared by neighbours, so concurrent imports meet on shared nodes.
+            {"title": f"Bài báo chung số {i + k}", "year": 2020,
+             "doi": f"10.5555/shared.{i + k}"} for k in range(3)],
+            patents=[], projects=[], awards=[]))
+    return out
+
+
+@pytest.mark.timeout(180)
+def test_overlapping_imports_leave_every_expert_once_and_whole(db: Database):
+    rows = _profiles()
+    expected = {d["id"]: d for d in (validate_profile(r) for r in rows)}
+    results, errors = [], []
+
+    def importer(lo: int, hi: int) -> None:
+        try:
+            results.append(import_experts(db, list(enumerate(rows[lo:hi], start=lo + 1)),
+                                          batch_size=25))
+        except BaseException as exc:  # noqa: BLE001  (reported below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=importer, args=s) for s in SLICES]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(150)
+    assert not errors, errors
+    assert all(not r.rejected for r in results), [r.rejected[:3] for r in results]
+    assert sum(r.accepted for r in results) == sum(hi - lo for lo, hi in SLICES)
+    # Two runs may both count an expert as created when each checked before the other wrote
+    # it (the report is per run); the graph below is what must be exact.
+    assert sum(r.created for r in results) >= PROFILES
+
+    stored = db.query("""
+        MATCH (e:Expert) RETURN e.id AS id, e.email AS email, e.contentHash AS hash,
+          COUNT { (e)-[:HAS_SKILL]->() } AS skills, COUNT { (e)-[:AUTHORED]->() } AS papers,
+          COUNT { (e)-[:WORKS_AT]->() } AS jobs, COUNT { (e)-[:STUDIED_AT]->() } AS degrees""")
+    assert len(stored) == PROFILES
+    assert len({r["email"] for r in stored}) == PROFILES
+    for row in stored:
+        doc = expected[row["id"]]
+        assert row["hash"] == content_hash(doc)
+        assert (row["skills"], row["papers"], row["jobs"], row["degrees"]) == (
+            len(doc["skills"]), len(doc["publications"]), len(doc["employment"]),
+            len(doc["education"])), row
+    papers = db.query("MATCH (p:Publication) RETURN p.doi AS doi")
+    assert len(papers) == len({p["doi"] for p in papers}) == len(
+        {p["id"] for d in expected.values() for p in d["publications"]})
+    sample = read_profile(db, next(iter(expected)))
+    assert sorted(s["skill"] for s in sample["skills"]) == sorted(
+        s["skill"] for s in expected[sample["id"]]["skills"])
