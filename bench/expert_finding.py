@@ -312,21 +312,20 @@ class Report:
     def format(self) -> str:
         c = self.counts
         ms = 1000 * np.asarray(self.stats.seconds) if self.stats.seconds else np.zeros(1)
-        lines = [
-            f"DBLP expert finding through the matcher: protocol {self.protocol}, "
-            f"{self.n_queries} queries, pool of {self.pool}",
-            f"graph: {c['experts']} experts, {c['publications']} publications, "
-            f"{c['authored']} AUTHORED, {c['cites']} CITES; query documents left out: "
-            f"{c['held_out']}",
-            f"matcher: model {self.model_id}; index and evidence fit "
-            f"{self.seconds['index']:.1f} s; per query {np.median(ms):.0f} ms median "
-            f"({self.stats.calls / max(self.n_queries, 1):.1f} pages), "
-            f"{np.mean(self.stats.retrieved or [0]):.0f} candidates retrieved on average; "
-            f"pool candidates not returned: "
-            f"{self.stats.unplaced / max(self.n_queries, 1):.1f} per query",
-            f"import {self.seconds['import']:.1f} s, ranking {self.seconds['rank']:.1f} s",
-            f"run file: {self.run_path}",
-        ]
+        per_q = max(self.n_queries, 1)
+        lines = [(f"DBLP expert finding through the matcher: protocol {self.protocol}, "
+                  f"{self.n_queries} queries, pool of {self.pool}")]
+        lines.append(f"graph: {c['experts']} experts, {c['publications']} publications, "
+                     f"{c['authored']} AUTHORED, {c['cites']} CITES; query documents left "
+                     f"out: {c['held_out']}")
+        lines.append(f"matcher: model {self.model_id}; index and evidence fit "
+                     f"{self.seconds['index']:.1f} s; per query {np.median(ms):.0f} ms median "
+                     f"({self.stats.calls / per_q:.1f} pages of {MAX_FIRST}); "
+                     f"{np.mean(self.stats.retrieved or [0]):.0f} candidates retrieved on "
+                     f"average; pool candidates not returned: "
+                     f"{self.stats.unplaced / per_q:.1f} per query")
+        lines.append(f"import {self.seconds['import']:.1f} s, ranking "
+                     f"{self.seconds['rank']:.1f} s; run file: {self.run_path}")
         if self.scores:
             width = max(len(k) for k in self.scores)
             lines += ["", f"| {'run':<{width}} | MAP   | P@10  | NDCG@10 | MRR   |",

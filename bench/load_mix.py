@@ -118,7 +118,7 @@ def plan(n: int, seed: int) -> list[str]:
 
 
 async def run(base: str, fixture: Fixture, ops: list[str], *, concurrency: int,
-              seconds: float, tally: Tally) -> float:
+              seconds: float, tally: Tally, timeout: float = 60) -> float:
     versions: dict[str, int] = {}
     editors = list(fixture.editors)
     position = iter(range(len(ops)))
@@ -128,8 +128,13 @@ async def run(base: str, fixture: Fixture, ops: list[str], *, concurrency: int,
     async def call(http: httpx.AsyncClient, op: str, query: str, variables: dict,
                    headers: dict) -> dict[str, Any] | None:
         started = time.perf_counter()
-        r = await http.post(f"{base}/graphql", json={"query": query, "variables": variables},
-                            headers=headers)
+        try:
+            r = await http.post(f"{base}/graphql", headers=headers,
+                                json={"query": query, "variables": variables})
+        except httpx.HTTPError as exc:  # a time-out or a dropped connection is an error too
+            tally.latencies[op].append(time.perf_counter() - started)
+            tally.error(op, repr(exc))
+            return None
         tally.latencies[op].append(time.perf_counter() - started)
         body = r.json() if r.headers.get("content-type", "").startswith("application") else {}
         if r.status_code != 200 or body.get("errors") or body.get("data") is None:
@@ -178,7 +183,7 @@ async def run(base: str, fixture: Fixture, ops: list[str], *, concurrency: int,
                     tally.error(op, "no candidates")
 
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=60) as http:
+    async with httpx.AsyncClient(limits=limits, timeout=timeout) as http:
         started = time.perf_counter()
         await asyncio.gather(*(client(http) for _ in range(concurrency)))
         return time.perf_counter() - started
@@ -229,12 +234,13 @@ def main() -> None:
           f" {len(fixture.tasks)} OPEN tasks; {len(fixture.editors)} edited profiles; "
           f"{args.concurrency} clients")
     with served_api(server, workers=2) as base:
-        # Warm both workers: query plans, page cache, the matcher's first load.
+        # Warm both workers: query plans, page cache, the matcher's first load of its index.
         warm = Tally()
-        asyncio.run(run(base, fixture, ["match"] * 8 + ["search", "profile"] * 100,
-                        concurrency=4, seconds=300, tally=warm))
-        if warm.errors:
-            print("warm-up errors:", dict(warm.errors), warm.samples)
+        warmed = asyncio.run(run(base, fixture, ["match"] * 8 + ["search", "profile"] * 100,
+                                 concurrency=4, seconds=900, tally=warm, timeout=900))
+        first_match = max(warm.latencies["match"], default=float("nan"))
+        print(f"warm-up: {warmed:.0f} s (slowest first task match {first_match:.1f} s); "
+              f"errors {dict(warm.errors)} {warm.samples}")
         tally = Tally()
         ops = plan(args.max_requests, args.seed)
         elapsed = asyncio.run(run(base, fixture, ops, concurrency=args.concurrency,

@@ -114,19 +114,22 @@ def _seeded_tasks(db: Database) -> list[str]:
 
 
 def _time_ranks(matcher: Any, db: Database, tasks: Sequence[Any], *, rounds: int,
-                keep: Callable[[], bool] = lambda: True) -> tuple[list[float], list[float]]:
+                keep: Callable[[], bool] = lambda: True, cpu: list[float] | None = None
+                ) -> tuple[list[float], list[float]]:
     """(first-round times, later-round times) of ``rank(first=20)``; a rank counts only when
-    ``keep()`` holds after it."""
+    ``keep()`` holds after it. ``cpu`` collects the ranking thread's CPU time of each."""
     first: list[float] = []
     later: list[float] = []
     for r in range(rounds):
         for task in tasks:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.thread_time()
             matcher.rank(db, task, first=20)
             elapsed = time.perf_counter() - started
             if not keep():
                 return first, later
             (first if r == 0 else later).append(elapsed)
+            if cpu is not None:
+                cpu.append(time.thread_time() - started_cpu)
     return first, later
 
 
@@ -136,13 +139,30 @@ def _fmt(s: dict[str, float]) -> str:
     return f"p50 {s['p50']:.1f} ms, p95 {s['p95']:.1f} ms, p99 {s['p99']:.1f} ms (n={s['n']})"
 
 
+_PROBE = "[match_latency probe]"
+
+
+def _without_probes(doc: dict[str, Any]) -> dict[str, Any]:
+    from registry.profile import INPUT_KEYS
+
+    out = {k: v for k, v in doc.items() if k in INPUT_KEYS}
+    out["publications"] = [p for p in doc.get("publications") or []
+                           if not str(p.get("title", "")).startswith(_PROBE)]
+    return out
+
+
 def _refresh_check(matcher: Any, db: Database, task_id: str) -> dict[str, Any]:
-    """Edit one ranked expert; time until a ranking shows it; what the refresh touched."""
+    """Edit one ranked expert; time until a ranking shows it; what the refresh touched.
+    The profile is restored at the end (and first, if an earlier run was interrupted)."""
     from registry.experts import read_profile, update_expert
 
     ranking = matcher.rank(db, task_id, first=20)
     target = ranking.candidates[-1].expert_id
     original = read_profile(db, target)
+    clean = _without_probes(original)
+    if len(clean["publications"]) != len(original.get("publications") or []):
+        original = update_expert(db, target, original["version"], lambda d: clean)
+        ranking = matcher.rank(db, task_id, first=20)
     index = matcher.index(db)
     others = [e for e in list(index.row_of)[:2000] if e != target]
     before = {e: index.record(e) for e in others}
@@ -160,49 +180,45 @@ def _refresh_check(matcher: Any, db: Database, task_id: str) -> dict[str, Any]:
             if time.perf_counter() - started > 30:
                 raise RuntimeError("the change did not reach the ranking within 30 s")
 
-    # 1. A scalar change: the expert becomes unavailable and must move to the excluded list.
-    doc = update_expert(db, target, original["version"],
-                        lambda d: {**d, "availability": "UNAVAILABLE"})
-    committed = time.perf_counter()
-    seconds, ranks = until(lambda r: any(e.expert_id == target for e in r.excluded)
-                           and all(c.expert_id != target for c in r.candidates))
-    report = matcher.last_refresh
-    out["unavailable"] = {
-        "seconds_from_commit": round(time.perf_counter() - committed, 4),
-        "seconds_rank_loop": round(seconds, 4), "ranks": ranks,
-        "refresh_seconds": round(report.seconds, 4) if report else None,
-        "touched": list(report.touched) if report else None,
-    }
-    # 2. A text change: a publication on the task's subject raises their text similarity.
-    spec = matcher.task(db, task_id)
-    title = f"{spec.title}: {spec.description}"[:300]
-    old_text = next((c.features["text_similarity"] for c in ranking.candidates
-                     if c.expert_id == target), 0.0)
-    doc = update_expert(db, target, doc["version"], lambda d: {
-        **d, "availability": original.get("availability"),
-        "publications": [*d.get("publications", []),
-                         {"title": title, "abstract": spec.description, "year": 2026}]})
-    committed = time.perf_counter()
+    def report(seconds: float, ranks: int, committed: float) -> dict[str, Any]:
+        r = matcher.last_refresh
+        return {"seconds_from_commit": round(time.perf_counter() - committed, 4),
+                "seconds_rank_loop": round(seconds, 4), "ranks": ranks,
+                "refresh_seconds": round(r.seconds, 4) if r else None,
+                "touched": list(r.touched) if r else None}
 
-    def text_up(r: Any) -> bool:
-        found = [c for c in r.candidates if c.expert_id == target]
-        return bool(found) and found[0].features["text_similarity"] > old_text
+    doc = original
+    try:
+        # 1. A scalar change: the expert becomes unavailable and must move to the excluded list.
+        doc = update_expert(db, target, doc["version"],
+                            lambda d: {**d, "availability": "UNAVAILABLE"})
+        committed = time.perf_counter()
+        seconds, ranks = until(lambda r: any(e.expert_id == target for e in r.excluded)
+                               and all(c.expert_id != target for c in r.candidates))
+        out["unavailable"] = report(seconds, ranks, committed)
+        # 2. A text change: a publication on the task's subject raises their text similarity.
+        spec = matcher.task(db, task_id)
+        old_text = next((c.features["text_similarity"] for c in ranking.candidates
+                         if c.expert_id == target), 0.0)
+        doc = update_expert(db, target, doc["version"], lambda d: {
+            **d, "availability": original.get("availability"),
+            "publications": [*d.get("publications", []), {
+                "title": f"{_PROBE} {spec.title}"[:300], "abstract": spec.description,
+                "year": 2026}]})
+        committed = time.perf_counter()
 
-    seconds, ranks = until(text_up)
-    report = matcher.last_refresh
-    out["new_publication"] = {
-        "seconds_from_commit": round(time.perf_counter() - committed, 4),
-        "seconds_rank_loop": round(seconds, 4), "ranks": ranks,
-        "refresh_seconds": round(report.seconds, 4) if report else None,
-        "touched": list(report.touched) if report else None,
-    }
-    out["others_untouched"] = all(index.record(e) is before[e] for e in others)
-    out["same_index"] = matcher.index(db) is index
-    out["evidence_refits_during_check"] = index.text.fits - fits
-    # Restore the profile (the next run sees the registry it was seeded with).
-    update_expert(db, target, doc["version"], lambda d: {
-        k: v for k, v in original.items()
-        if k not in ("version", "createdAt", "updatedAt", "contentHash")})
+        def text_up(r: Any) -> bool:
+            found = [c for c in r.candidates if c.expert_id == target]
+            return bool(found) and found[0].features["text_similarity"] > old_text
+
+        seconds, ranks = until(text_up)
+        out["new_publication"] = report(seconds, ranks, committed)
+        out["others_untouched"] = all(index.record(e) is before[e] for e in others)
+        out["same_index"] = matcher.index(db) is index
+        out["evidence_refits_during_check"] = index.text.fits - fits
+    finally:
+        current = read_profile(db, target)
+        update_expert(db, target, current["version"], lambda d: _without_probes(original))
     return out
 
 
@@ -229,13 +245,18 @@ def _largest_arrays(index: Any) -> dict[str, float]:
     return sizes
 
 
+def _note(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def run(experts: int, port: int, *, generated: int, repeats: int, use_tracemalloc: bool,
-        seed: int = 57) -> dict[str, Any]:
+        seed: int = 57, out: dict[str, Any] | None = None) -> dict[str, Any]:
     from matching.service import Matcher
     from seed.demo_profiles import REFERENCE_DATE
 
     server, db = bench_server(f"match-{experts}", port)
-    out: dict[str, Any] = {"experts": experts, "machine": machine(), "port": port}
+    out = {} if out is None else out
+    out.update({"experts": experts, "machine": machine(), "port": port})
     try:
         seeded = ensure_demo(db, experts, seed=seed)
         out["seed_seconds"] = round(seeded, 1)
@@ -253,17 +274,22 @@ def run(experts: int, port: int, *, generated: int, repeats: int, use_tracemallo
         started = time.perf_counter()
         index = matcher.rebuild(db)
         out["build_seconds"] = round(time.perf_counter() - started, 2)
+        _note(f"index built in {out['build_seconds']} s")
         built_at = time.perf_counter()
         out["rss_after_build_mb"] = round(_rss_mb(), 1)
         text = index.text
         # Ranks while the evidence ranker is being fitted (TF-IDF stands in for it).
+        cpu_before: list[float] = []
         before_first, before_later = _time_ranks(matcher, db, tasks, rounds=repeats,
-                                                 keep=lambda: text.fits == 0)
+                                                 keep=lambda: text.fits == 0, cpu=cpu_before)
         out["rank_before_fit"] = {"cold": summary(before_first),
                                   "warm": summary(before_later),
-                                  "all": summary(before_first + before_later)}
+                                  "all": summary(before_first + before_later),
+                                  "cpu_all": summary(cpu_before)}
+        _note(f"before the fit: {_fmt(out['rank_before_fit']['all'])}")
         text.wait_for_refit()
         out["evidence_fit_seconds_after_build"] = round(time.perf_counter() - built_at, 2)
+        _note(f"evidence fitted {out['evidence_fit_seconds_after_build']} s after the build")
         fit_log = getattr(text, "last_fit_seconds", None)
         if fit_log is not None:
             out["evidence_fit_seconds"] = round(fit_log, 2)
@@ -276,9 +302,10 @@ def run(experts: int, port: int, *, generated: int, repeats: int, use_tracemallo
             out["tracemalloc_peak_mb"] = round(peak / 2**20, 1)
             tracemalloc.stop()
         out["largest_arrays_mb"] = _largest_arrays(index)
-        first, later = _time_ranks(matcher, db, tasks, rounds=repeats)
+        cpu_fitted: list[float] = []
+        first, later = _time_ranks(matcher, db, tasks, rounds=repeats, cpu=cpu_fitted)
         out["rank_fitted"] = {"cold": summary(first), "warm": summary(later),
-                              "all": summary(first + later),
+                              "all": summary(first + later), "cpu_all": summary(cpu_fitted),
                               "saved_tasks": summary(
                                   [t for t, k in zip(first, tasks) if isinstance(k, str)]),
                               }
@@ -290,6 +317,7 @@ def run(experts: int, port: int, *, generated: int, repeats: int, use_tracemallo
         out["rank_fitted"]["warm_task_inputs"] = summary(given)
         ranking = matcher.rank(db, task_ids[0], first=20)
         out["candidates_retrieved_first_task"] = ranking.retrieved
+        _note(f"fitted: {_fmt(out['rank_fitted']['all'])}")
         out["refresh"] = _refresh_check(matcher, db, task_ids[0])
         out["rss_end_mb"] = round(_rss_mb(), 1)
         out["peak_rss_mb"] = round(_peak_rss_mb(), 1)
@@ -337,12 +365,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--tracemalloc", action="store_true")
     p.add_argument("--json", type=Path)
     args = p.parse_args(argv)
-    out = run(args.experts, args.port, generated=args.generated, repeats=args.repeats,
-              use_tracemalloc=args.tracemalloc)
-    _print(out)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(out, indent=2, default=str))
+    out: dict[str, Any] = {}
+    try:
+        run(args.experts, args.port, generated=args.generated, repeats=args.repeats,
+            use_tracemalloc=args.tracemalloc, out=out)
+        _print(out)
+    finally:
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(out, indent=2, default=str))
     return 0
 
 

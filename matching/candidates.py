@@ -11,12 +11,20 @@ Two sources, merged:
 Visibility is applied here with the caller's ``Viewer`` (the API passes it), and so is the
 optional ``ExpertFilter`` of the search API. Beyond ``limit`` candidates the lowest
 pre-scores are cut; ``CandidateSet.total`` says how many matched before the cut.
+
+``CandidateSet.reference`` are the experts retrieved for the task whoever asks (no
+visibility, no filter, the same cut): the text-similarity feature is scaled by the best
+match among them (``matching.text``), so a candidate's features do not depend on who looks.
+
+The skill pre-score reads the skill-major copy of the levels (who holds each neighbour
+skill), so retrieval costs what the task's skills are held by, not the registry's size;
+the full-text hits of a task text are remembered until the index changes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -54,6 +62,8 @@ class CandidateSet:
     rows: np.ndarray  # best pre-score first
     total: int
     text_hits: int
+    reference: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
+    """The task's retrieved experts regardless of viewer and filter (text scaling)."""
 
     @property
     def truncated(self) -> bool:
@@ -80,17 +90,32 @@ def fulltext_hits(db: Database, text: str, hits: int = TEXT_HITS) -> dict[str, f
 
 
 def _skill_prescore(index: ExpertIndex, task: TaskSpec) -> np.ndarray:
+    """Weighted best credit per requirement (held at any level), from the postings of the
+    requirement's neighbour skills only."""
     n = index.n_rows
     score = np.zeros(n)
     total = task.total_weight or 1.0
+    by_skill = index.levels_by_skill()
     for req in task.requirements:
         neighbours = index.graph.neighbours(req.skill)
         if not neighbours:
             continue
-        cols = [nb.index for nb in neighbours]
-        held = (index.levels[:, cols] > 0).multiply(np.array([nb.credit for nb in neighbours]))
-        score += req.weight / total * np.asarray(held.max(axis=1).todense()).ravel()
+        best = np.zeros(n)
+        for nb in neighbours:
+            lo, hi = by_skill.indptr[nb.index], by_skill.indptr[nb.index + 1]
+            holders = by_skill.indices[lo:hi][by_skill.data[lo:hi] > 0]
+            best[holders] = np.maximum(best[holders], nb.credit)
+        score += req.weight / total * best
     return score
+
+
+def _holders(index: ExpertIndex, cols: Iterable[int]) -> np.ndarray:
+    """Rows holding any of the skill columns (a stored level, as ``getnnz`` counts)."""
+    by_skill = index.levels_by_skill()
+    mask = np.zeros(index.n_rows, dtype=bool)
+    for c in cols:
+        mask[by_skill.indices[by_skill.indptr[c]:by_skill.indptr[c + 1]]] = True
+    return mask
 
 
 def filter_mask(index: ExpertIndex, f: ExpertFilter, *,
@@ -104,8 +129,7 @@ def filter_mask(index: ExpertIndex, f: ExpertFilter, *,
     if f.skills:
         groups = [[graph.index[s] for s in graph.narrower_closure(k) if s in graph.index]
                   for k in f.skills]
-        has = [np.asarray(index.levels[:, g].getnnz(axis=1) > 0).ravel() if g
-               else np.zeros(n, dtype=bool) for g in groups]
+        has = [_holders(index, g) for g in groups]
         mask &= np.logical_and.reduce(has) if f.skills_mode == "ALL" \
             else np.logical_or.reduce(has)
     if f.areas:
@@ -164,7 +188,13 @@ class Hits:
 
 def graph_hits(db: Database, index: ExpertIndex, task: TaskSpec,
                filter: ExpertFilter | None = None) -> Hits:
-    return Hits(fulltext_hits(db, task_query(task, index.graph)), filter_text_hits(db, filter))
+    """The full-text hits of the task's text (and of the filter's), remembered by the index
+    until it changes."""
+    text = task_query(task, index.graph)
+    task_hits = index.cached(("fulltext", text), lambda: fulltext_hits(db, text))
+    filter_hits = (index.cached(("filter", f.text), lambda: filter_text_hits(db, f))
+                   if (f := filter) is not None and f.text else None)
+    return Hits(task_hits, filter_hits)
 
 
 def select(index: ExpertIndex, task: TaskSpec, hits: Hits, *, viewer: Viewer = ANONYMOUS,
@@ -174,22 +204,37 @@ def select(index: ExpertIndex, task: TaskSpec, hits: Hits, *, viewer: Viewer = A
     uses the rows returned."""
     score = _skill_prescore(index, task)
     matched = score > 0
-    text_score = np.zeros(index.n_rows)
     text_rows = index.rows(hits.task)
     if len(text_rows):
         values = np.array([hits.task[index.records[r].id] for r in text_rows])
-        text_score[text_rows] = values / values.max()
+        score[text_rows] += _TEXT_SHARE * values / values.max()
         matched[text_rows] = True
+    matched &= index.alive_mask()
+    reference = _best(np.flatnonzero(matched), score, limit)
     extra = index.rows(include)
     matched[extra] = True
     matched &= visible_mask(index, viewer)
     if filter is not None:
         matched &= filter_mask(index, filter, text_hits=hits.filter)
     rows = np.flatnonzero(matched)
-    pre = score[rows] + _TEXT_SHARE * text_score[rows]
+    pre = score[rows]
     pre[np.isin(rows, extra)] = np.inf
-    order = np.lexsort((rows, -pre))
-    return CandidateSet(rows[order][:limit], len(rows), len(text_rows))
+    order = _order(rows, pre, limit)
+    return CandidateSet(rows[order], len(rows), len(text_rows), reference)
+
+
+def _order(rows: np.ndarray, pre: np.ndarray, limit: int) -> np.ndarray:
+    """Positions of the ``limit`` best pre-scores, best first (ties: lower row first)."""
+    if len(rows) > limit:  # a partial sort first: the cut is all that is needed of the rest
+        kth = np.partition(-pre, limit - 1)[limit - 1]
+        keep = np.flatnonzero(-pre <= kth)
+        order = keep[np.lexsort((rows[keep], -pre[keep]))]
+        return order[:limit]
+    return np.lexsort((rows, -pre))
+
+
+def _best(rows: np.ndarray, score: np.ndarray, limit: int) -> np.ndarray:
+    return rows[_order(rows, score[rows], limit)]
 
 
 def retrieve(db: Database, index: ExpertIndex, task: TaskSpec, *, viewer: Viewer = ANONYMOUS,

@@ -8,7 +8,8 @@ skill_coverage   weighted share of the required skills held, with partial credit
                  times the level fit (level / minLevel, at most 1)
 text_similarity  task text (title, description, objectives, products, required skills' names
                  and aliases in both languages) against the expert's evidence
-                 (``matching.text``; 1 = the registry's best match)
+                 (``matching.text``; 1 = the best match among the experts retrieved for the
+                 task, whoever asks)
 area_years       years with the skills of the task's areas or its required skills, /10
 experience       years of experience against the task's ``minYears`` (or /15 without one)
 leadership       projects led (/3), of national or international scale (/2), applied or
@@ -54,8 +55,9 @@ F = {name: i for i, name in enumerate(FEATURES)}
 _AVAILABILITY_FIT = np.array([0.5, 1.0, 0.7, 0.4, 0.0])  # by code: none, FT, PT, ADV, UNAV
 _ADVISORY = 3
 
-TextScorer = Callable[[str], np.ndarray]
-"""Task text -> a score in [0, 1] for every row of the index."""
+TextScorer = Callable[[str, np.ndarray, np.ndarray], np.ndarray]
+"""(task text, rows, reference rows) -> a score in [0, 1] for each of the rows, scaled by
+the best among the reference rows."""
 
 
 @dataclass
@@ -129,9 +131,8 @@ def _place(index: ExpertIndex, task: TaskSpec, rows: np.ndarray) -> np.ndarray:
         return np.where(remote_ok, 1.0, 0.5)
     country = index.country[rows]
     same = country == task.location_country
-    same_city = np.array([
-        bool(task.location_city) and r is not None and (r.city or "").casefold()
-        == task.location_city.casefold() for r in (index.records[i] for i in rows)])
+    same_city = (index.city[rows] == task.location_city.casefold() if task.location_city
+                 else np.zeros(len(rows), dtype=bool))
     relocate = index.column("willing_to_relocate", rows) > 0
     abroad = np.where(relocate, 0.7, np.where(remote_ok & (task.onsite == "HYBRID"), 0.5, 0.1))
     out = np.where(same, np.where(same_city, 1.0, 0.9), abroad)
@@ -140,11 +141,14 @@ def _place(index: ExpertIndex, task: TaskSpec, rows: np.ndarray) -> np.ndarray:
 
 def compute_features(index: ExpertIndex, task: TaskSpec, rows: np.ndarray, *,
                      chosen: Sequence[str] = (), text: TextScorer | None = None,
+                     reference: np.ndarray | None = None,
                      today: dt.date | None = None) -> FeatureMatrix:
-    """Features of every row in ``rows`` for ``task`` (vectorised over the rows).
+    """Features of every row in ``rows`` for ``task`` (vectorised over the rows; nothing is
+    computed for the rest of the registry).
 
     ``chosen`` are experts already on the team (for ``collaboration``); ``text`` scores the
-    task text against every row of the index (default: the index's text model).
+    task text against the rows, scaled by the best of the ``reference`` rows (default: the
+    rows themselves) (default scorer: the index's text model).
     """
     rows = np.asarray(rows, dtype=np.intp)
     n = len(rows)
@@ -155,8 +159,9 @@ def compute_features(index: ExpertIndex, task: TaskSpec, rows: np.ndarray, *,
     if weights.sum() > 0:
         X[:, F["skill_coverage"]] = credit @ weights / weights.sum()
 
-    scorer = text or (lambda q: index.text.scores(q, index.alive_mask()))
-    X[:, F["text_similarity"]] = scorer(task_query(task, index.graph))[rows] if n else 0.0
+    scorer = text or index.text.similarity
+    ref = rows if reference is None else np.asarray(reference, dtype=np.intp)
+    X[:, F["text_similarity"]] = scorer(task_query(task, index.graph), rows, ref) if n else 0.0
 
     areas = task_areas(task)
     mask = index.graph.area_mask(areas)

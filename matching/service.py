@@ -233,7 +233,8 @@ class Matcher:
         until it is done with the rows (a concurrent refresh may blank a removed expert's
         row); ``hits`` are read from the graph before taking it."""
         found = select(index, spec, hits, viewer=viewer, filter=filter, include=include)
-        fm = compute_features(index, spec, found.rows, chosen=chosen, today=self.today)
+        fm = compute_features(index, spec, found.rows, chosen=chosen, today=self.today,
+                              reference=found.reference)
         outcome = (check_hard_rules(index, spec, fm.rows) if rules is None
                    else check_hard_rules(index, spec, fm.rows, rules=rules))
         model = self.model
@@ -281,7 +282,7 @@ class Matcher:
             page = ok[offset:offset + first]
             bad = np.flatnonzero(~passed)
             bad = bad[np.lexsort((ids[bad], -s.scores[bad]))]
-            candidates = self._explain(index, spec, s, page, offset)
+            candidates = self._explain(db, index, spec, s, page, offset)
         excluded = tuple(Excluded(s.fm.ids[i], round(float(s.scores[i]), 6),
                                   tuple(s.failures[i]), s.role[i]) for i in bad[:MAX_EXCLUDED])
         return Ranking(
@@ -292,13 +293,15 @@ class Matcher:
             retrieved=len(s.fm.ids), truncated=s.candidates.truncated,
             role_schemes=tuple(sch.id for sch in role_schemes(spec)))
 
-    def _explain(self, index: ExpertIndex, spec: TaskSpec, s: _Scored, page: np.ndarray,
-                 offset: int) -> tuple[Candidate, ...]:
+    def _explain(self, db: Database, index: ExpertIndex, spec: TaskSpec, s: _Scored,
+                 page: np.ndarray, offset: int) -> tuple[Candidate, ...]:
+        """The page's candidates with their reasons, skills and evidence (only the page is
+        explained; its documents are read back from the graph, cached per expert)."""
         if len(page) == 0:
             return ()
         contrib = contributions(s.model.estimator, s.fm.X[page], reference=s.fm.X.mean(axis=0))
-        records = [index.records[s.fm.rows[i]] for i in page]
-        found = index.text.evidence(task_query(spec, index.graph), records)
+        documents = index.documents(db, [s.fm.ids[i] for i in page])
+        found = index.text.evidence(task_query(spec, index.graph), documents)
         schemes = {sch.id for sch in load_eligibility().for_role(spec.role_sought)}
         out = []
         for k, i in enumerate(page):

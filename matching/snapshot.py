@@ -1,10 +1,13 @@
 """The matcher's in-memory index of every expert, kept current by incremental refresh.
 
-``ExpertIndex.build`` reads the whole registry in a few batched statements (one listing, one
-``read_profiles`` per thousand experts, one for the skill taxonomy) and lays it out for
-vectorised scoring: a numeric column per profile figure, sparse expert x skill matrices of
-levels and years, expert x language and expert x area memberships, and (built on demand) the
-works x experts incidence from which collaboration is read.
+``ExpertIndex.build`` reads the whole registry in batches of ``_BATCH`` experts (one lean
+statement each, ``registry.matcher_reads``; the next batch is read while the previous one is
+laid out) and lays it out for vectorised scoring: a numeric column per profile figure,
+sparse expert x skill matrices of levels and years (and a skill-major copy for retrieval,
+made on first use after a change), expert x language and expert x area memberships, each
+expert's works (as 64-bit keys, for collaboration), and the text model's rows. Nothing of
+the profiles' text stays in memory: the text model keeps term frequencies and topic-space
+vectors, and the explanations read a page's documents back (:meth:`documents`, cached).
 
 ``refresh`` asks the graph only for experts whose ``updatedAt`` is at or after the watermark
 (less a few seconds, so that a transaction that committed late is not missed; a row whose
@@ -20,23 +23,30 @@ import datetime as dt
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from matching.eligibility import SchemeResult, evaluate_facts
-from matching.records import AVAILABILITY_LEVELS, ExpertRecord, led_counts, record_from_profile
+from matching.eligibility import SchemeResult
+from matching.records import AVAILABILITY_LEVELS, EvidenceText, ParsedProfile, parse_profile
 from matching.skillgraph import SkillGraph
-from matching.sparse import coo_rows, replace_rows
+from matching.sparse import coo_rows, gather_ragged, replace_ragged, replace_rows
 from matching.text import TextModel
 from registry.db import Database, run
-from registry.experts import read_profiles
+from registry.matcher_reads import (
+    document_pages,
+    list_experts,
+    read_expert_documents,
+    read_matcher_profiles,
+)
 from registry.validation import ISO_639_1
 
-__all__ = ["COL", "NUMERIC", "VISIBILITY_CODES", "ExpertIndex", "RefreshReport"]
+__all__ = ["COL", "NUMERIC", "VISIBILITY_CODES", "ExpertIndex", "GraphCorpus", "RefreshReport"]
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +60,10 @@ _AVAILABILITY = {a: i + 1 for i, a in enumerate(AVAILABILITY_LEVELS)}  # 0 = not
 _LANGS = sorted(ISO_639_1)
 _LANG_INDEX = {code: i for i, code in enumerate(_LANGS)}
 _OVERLAP_SECONDS = 5
-_BATCH = 1000
+_BATCH = 5000
+_CACHED_DOCUMENTS = 4096  # experts whose documents the explanations keep at hand
+_CACHED_HITS = 64
 
-_LIST = "MATCH (e:Expert) RETURN e.id AS id, e.version AS version, e.updatedAt AS updatedAt"
 _CHANGED = """
 MATCH (e:Expert)
 WHERE e.updatedAt >= $since - duration({seconds: $overlap})
@@ -60,6 +71,7 @@ RETURN e.id AS id, e.version AS version, e.updatedAt AS updatedAt
 """
 _COUNT = "MATCH (e:Expert) RETURN count(e) AS n"
 _IDS = "MATCH (e:Expert) RETURN e.id AS id"
+_LIST = "MATCH (e:Expert) RETURN e.id AS id, e.version AS version, e.updatedAt AS updatedAt"
 
 
 @dataclass(frozen=True)
@@ -79,9 +91,36 @@ class RefreshReport:
 
 @dataclass
 class _Caches:
+    """Derived data, dropped whenever a row changes."""
+
     percentiles: dict[tuple[str, frozenset[str]], np.ndarray] = field(default_factory=dict)
-    works: sp.csc_matrix | None = None
-    eligibility: dict[int, list[SchemeResult]] = field(default_factory=dict)
+    levels_csc: sp.csc_matrix | None = None
+
+
+class GraphCorpus:
+    """The registry's documents for the text model's fits (``matching.text.Corpus``)."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    def pages(self) -> Iterable[list[tuple[str, str, tuple[str, ...]]]]:
+        return document_pages(self.db)
+
+    def documents_of(self, expert_ids: Sequence[str]) -> dict[str, tuple[EvidenceText, ...]]:
+        found = self.db.read(read_expert_documents, list(expert_ids))
+        return {e: tuple(EvidenceText(i, kind, title, year, text)
+                         for i, kind, title, text, year in docs) for e, docs in found.items()}
+
+
+class _Block:
+    """Rows laid out in bulk while the index is built."""
+
+    def __init__(self) -> None:
+        self.num: list[np.ndarray] = []
+        self.skills: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        self.languages: list[sp.csr_matrix] = []
+        self.areas: list[sp.csr_matrix] = []
+        self.works: list[np.ndarray] = []
 
 
 class ExpertIndex:
@@ -97,22 +136,27 @@ class ExpertIndex:
         self.text = text
         self.on = on
         self.lock = threading.RLock()
-        self.records: list[ExpertRecord | None] = []
+        self.records: list[Any] = []
         self.row_of: dict[str, int] = {}
         self.alive = np.zeros(0, dtype=bool)
         self.num = np.zeros((0, len(NUMERIC)))
         self.country = np.zeros(0, dtype=object)
+        self.city = np.zeros(0, dtype=object)  # case-folded, for the place feature
         self.visibility = np.zeros(0, dtype=np.int8)
         n_skills, n_areas = len(graph), len(graph.area_ids)
         self.levels = sp.csr_matrix((0, n_skills), dtype=np.float32)
         self.skill_years = sp.csr_matrix((0, n_skills), dtype=np.float32)
         self.languages = sp.csr_matrix((0, len(_LANGS)), dtype=np.float32)
         self.areas = sp.csr_matrix((0, n_areas), dtype=np.float32)
+        self.works_indptr = np.zeros(1, dtype=np.int64)
+        self.works_keys = np.zeros(0, dtype=np.int64)
         self.watermark: Any = None
-        self.seen: dict[str, tuple[int, Any]] = {}
         self.version = 0
         self._caches = _Caches()
+        self._documents: OrderedDict[str, tuple[Any, tuple[EvidenceText, ...]]] = OrderedDict()
+        self._hits: OrderedDict[Any, tuple[int, Any]] = OrderedDict()
         self._skill_areas = {s: graph.skills[s].areas for s in graph.skills}
+        self._lock_docs = threading.Lock()
 
     # Building and refreshing -----------------------------------------------------------
 
@@ -124,16 +168,26 @@ class ExpertIndex:
         started = time.perf_counter()
         graph = graph or SkillGraph.load(db)
         index = cls(graph, text or TextModel(), on=on)
-        listing = db.query(_LIST)
+        listing = list_experts(db)
         ids = sorted(r["id"] for r in listing)
-        docs: dict[str, dict[str, Any]] = {}
-        for i in range(0, len(ids), batch):
-            docs.update(db.read(read_profiles, ids[i:i + batch]))
-        records = [index._record(docs[e]) for e in ids if e in docs]
-        with index.lock:
-            index._apply(records, [], fit_text=True)
+        chunks = [ids[i:i + batch] for i in range(0, len(ids), batch)]
+        block = _Block()
+        index.text.begin(GraphCorpus(db))
+        with index.lock, ThreadPoolExecutor(1, thread_name_prefix="matcher-read") as pool:
+            ahead = pool.submit(db.read, read_matcher_profiles, chunks[0]) if chunks else None
+            for k, chunk in enumerate(chunks):
+                assert ahead is not None
+                docs = ahead.result()
+                if k + 1 < len(chunks):  # read the next batch while this one is laid out
+                    ahead = pool.submit(db.read, read_matcher_profiles, chunks[k + 1])
+                parsed = [index._parse(docs[e]) for e in chunk if e in docs]
+                del docs
+                rows = index._append(parsed, block)
+                index.text.add(rows, parsed)
+            index._finish(block)
             index._advance_watermark(listing)
-        log.info("matcher index built: %d experts in %.2fs", len(records),
+        index.text.finish(index.n_rows)
+        log.info("matcher index built: %d experts in %.2fs", len(index.row_of),
                  time.perf_counter() - started)
         return index
 
@@ -151,14 +205,14 @@ class ExpertIndex:
         if total < known_after:  # someone was deleted
             present = {r["id"] for r in db.query(_IDS)}
             statements += 1
-        records = [self._record(d) for d in docs.values()]
+        parsed = [self._parse(d) for d in docs.values()]
         with self.lock:
             removed = sorted(e for e in self.row_of if e not in present and e not in docs) \
                 if present is not None else []
-            added = tuple(sorted(r.id for r in records if r.id not in self.row_of))
-            updated = tuple(sorted(r.id for r in records if r.id in self.row_of))
-            if records or removed:
-                self._apply(records, removed, fit_text=False)
+            added = tuple(sorted(p.record.id for p in parsed if p.record.id not in self.row_of))
+            updated = tuple(sorted(p.record.id for p in parsed if p.record.id in self.row_of))
+            if parsed or removed:
+                self._apply(parsed, removed)
             self._advance_watermark(changed)
         return RefreshReport(added, updated, tuple(removed), statements,
                              time.perf_counter() - started)
@@ -169,10 +223,15 @@ class ExpertIndex:
         else:
             changed = run(tx, _CHANGED, since=self.watermark, overlap=_OVERLAP_SECONDS)
         total = run(tx, _COUNT)[0]["n"]
-        stale = [r["id"] for r in changed
-                 if self.seen.get(r["id"]) != (r["version"], r["updatedAt"])]
-        docs = read_profiles(tx, stale) if stale else {}
+        stale = [r["id"] for r in changed if self._seen(r["id"]) != (r["version"],
+                                                                     r["updatedAt"])]
+        docs = read_matcher_profiles(tx, stale) if stale else {}
         return changed, total, docs
+
+    def _seen(self, expert_id: str) -> tuple[int, Any] | None:
+        row = self.row_of.get(expert_id)
+        record = self.records[row] if row is not None else None
+        return None if record is None else (record.version, record.updated_at)
 
     def _advance_watermark(self, listing: Iterable[dict[str, Any]]) -> None:
         for r in listing:
@@ -180,44 +239,96 @@ class ExpertIndex:
                                                or r["updatedAt"] > self.watermark):
                 self.watermark = r["updatedAt"]
 
-    def _record(self, doc: dict[str, Any]) -> ExpertRecord:
-        return record_from_profile(doc, self._skill_areas, on=self.on)
+    def _parse(self, doc: dict[str, Any]) -> ParsedProfile:
+        return parse_profile(doc, self._skill_areas, on=self.on)
 
-    def _apply(self, records: Sequence[ExpertRecord], removed: Sequence[str], *,
-               fit_text: bool) -> None:
+    def _append(self, parsed: Sequence[ParsedProfile], block: _Block) -> list[int]:
+        """New rows at the end (the build); laid out in bulk by :meth:`_finish`."""
+        first = len(self.records)
+        rows = list(range(first, first + len(parsed)))
+        for row, p in zip(rows, parsed):
+            self.row_of[p.record.id] = row
+            self.records.append(p.record)
+        if not parsed:
+            return rows
+        block.num.append(np.array([_numeric(p.record) for p in parsed], dtype=float))
+        r_idx, c_idx, lvl, yrs = self._skill_entries(parsed)
+        block.skills.append((r_idx + first, c_idx, lvl, yrs))
+        block.languages.append(_lang_block(parsed))
+        block.areas.append(self._area_block(parsed))
+        block.works.extend(_work_keys(p) for p in parsed)
+        return rows
+
+    def _finish(self, block: _Block) -> None:
+        n = len(self.records)
+        self._grow(n)
+        self.alive[:n] = True
+        if block.num:
+            self.num[:n] = np.vstack(block.num)
+        self.country[:n] = [r.residence_country for r in self.records]
+        self.city[:n] = [_city(r.city) for r in self.records]
+        self.visibility[:n] = [VISIBILITY_CODES.get(r.visibility, 1) for r in self.records]
+        shape = (n, len(self.graph))
+        if block.skills:
+            r_idx, c_idx, lvl, yrs = (np.concatenate(x) for x in zip(*block.skills))
+        else:
+            r_idx = c_idx = np.zeros(0, dtype=np.intp)
+            lvl = yrs = np.zeros(0, dtype=np.float32)
+        self.levels = sp.csr_matrix((lvl, (r_idx, c_idx)), shape=shape, dtype=np.float32)
+        self.skill_years = sp.csr_matrix((yrs, (r_idx, c_idx)), shape=shape, dtype=np.float32)
+        self.languages = _stack(block.languages, (n, len(_LANGS)))
+        self.areas = _stack(block.areas, (n, len(self.graph.area_index)))
+        lengths = [len(w) for w in block.works]
+        self.works_indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(lengths, out=self.works_indptr[1:])
+        self.works_keys = (np.concatenate(block.works) if block.works
+                           else np.zeros(0, dtype=np.int64))
+        self.version += 1
+        self._caches = _Caches()
+
+    def _apply(self, parsed: Sequence[ParsedProfile], removed: Sequence[str]) -> None:
         rows = []
-        for r in records:
-            if r.id not in self.row_of:
-                self.row_of[r.id] = len(self.records)
+        docs_changed = []
+        for p in parsed:
+            row = self.row_of.get(p.record.id)
+            old = self.records[row] if row is not None else None
+            if old is None or old.doc_key != p.record.doc_key:
+                docs_changed.append(p.record.id)
+            if row is None:
+                row = self.row_of[p.record.id] = len(self.records)
                 self.records.append(None)
-            rows.append(self.row_of[r.id])
+            rows.append(row)
         gone = [(self.row_of.pop(e), e) for e in removed if e in self.row_of]
         n = len(self.records)
         self._grow(n)
-        for row, r in zip(rows, records):
+        for row, p in zip(rows, parsed):
+            r = p.record
             self.records[row] = r
-            self.seen[r.id] = (r.version, r.updated_at)
             self.alive[row] = True
             self.num[row] = _numeric(r)
             self.country[row] = r.residence_country
+            self.city[row] = _city(r.city)
             self.visibility[row] = VISIBILITY_CODES.get(r.visibility, 1)
-        for row, e in gone:
+        for row, _ in gone:
             self.records[row] = None
-            self.seen.pop(e, None)
             self.alive[row] = False
             self.num[row] = 0.0
             self.country[row] = None
+            self.city[row] = None
         all_rows = np.asarray(rows + [row for row, _ in gone], dtype=np.intp)
-        blank: list[ExpertRecord | None] = [*records, *([None] * len(gone))]
-        self.levels = replace_rows(self.levels, all_rows, self._skill_block(blank, 0), n)
+        everyone: list[ParsedProfile | None] = [*parsed, *([None] * len(gone))]
+        r_idx, c_idx, lvl, yrs = self._skill_entries(everyone)
+        shape = (len(everyone), len(self.graph))
+        self.levels = replace_rows(self.levels, all_rows,
+                                   sp.csr_matrix((lvl, (r_idx, c_idx)), shape=shape), n)
         self.skill_years = replace_rows(self.skill_years, all_rows,
-                                        self._skill_block(blank, 1), n)
-        self.languages = replace_rows(self.languages, all_rows, _lang_block(blank), n)
-        self.areas = replace_rows(self.areas, all_rows, self._area_block(blank), n)
-        if fit_text:
-            self.text.fit(self.records)
-        else:
-            self.text.update(list(zip(rows, records)), gone, n)
+                                        sp.csr_matrix((yrs, (r_idx, c_idx)), shape=shape), n)
+        self.languages = replace_rows(self.languages, all_rows, _lang_block(everyone), n)
+        self.areas = replace_rows(self.areas, all_rows, self._area_block(everyone), n)
+        self.works_indptr, self.works_keys = replace_ragged(
+            self.works_indptr, self.works_keys, all_rows,
+            [_work_keys(p) if p else np.zeros(0, dtype=np.int64) for p in everyone], n)
+        self.text.update(list(zip(rows, parsed)), gone, n, documents_changed=docs_changed)
         self.version += 1
         self._caches = _Caches()
 
@@ -229,19 +340,29 @@ class ExpertIndex:
         self.alive = np.concatenate([self.alive, np.zeros(cap - have, dtype=bool)])
         self.num = np.vstack([self.num, np.zeros((cap - have, len(NUMERIC)))])
         self.country = np.concatenate([self.country, np.full(cap - have, None, dtype=object)])
+        self.city = np.concatenate([self.city, np.full(cap - have, None, dtype=object)])
         self.visibility = np.concatenate([self.visibility, np.ones(cap - have, dtype=np.int8)])
 
-    def _skill_block(self, records: Sequence[ExpertRecord | None], which: int) -> sp.csr_matrix:
-        entries = [(i, self.graph.index[s], float(v[which]) or (1e-3 if which else 0.0))
-                   for i, r in enumerate(records) if r for s, v in r.skills.items()
-                   if s in self.graph.index]
-        return coo_rows(entries, (len(records), len(self.graph)))
+    def _skill_entries(self, parsed: Sequence[ParsedProfile | None]
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(row in ``parsed``, skill column, level, years) of every skill held; a skill held
+        with no years counts a token 0.001 years (so that it is stored)."""
+        index = self.graph.index
+        entries = [(i, index[s], lvl, yrs) for i, p in enumerate(parsed) if p
+                   for s, lvl, yrs in p.skills if s in index]
+        if not entries:
+            z = np.zeros(0, dtype=np.intp)
+            return z, z, np.zeros(0, np.float32), np.zeros(0, np.float32)
+        r, c, lvl, yrs = zip(*entries)
+        years = np.asarray(yrs, dtype=np.float32)
+        return (np.asarray(r, dtype=np.intp), np.asarray(c, dtype=np.intp),
+                np.asarray(lvl, dtype=np.float32), np.where(years > 0, years, 1e-3))
 
-    def _area_block(self, records: Sequence[ExpertRecord | None]) -> sp.csr_matrix:
+    def _area_block(self, parsed: Sequence[ParsedProfile | None]) -> sp.csr_matrix:
         index = self.graph.area_index
-        entries = [(i, index[a], 1.0) for i, r in enumerate(records) if r
-                   for a in r.areas if a in index]
-        return coo_rows(entries, (len(records), len(index)))
+        entries = [(i, index[a], 1.0) for i, p in enumerate(parsed) if p
+                   for a in p.record.areas if a in index]
+        return coo_rows(entries, (len(parsed), len(index)))
 
     # Reading ---------------------------------------------------------------------------
 
@@ -252,7 +373,7 @@ class ExpertIndex:
     def alive_mask(self) -> np.ndarray:
         return self.alive[: self.n_rows]
 
-    def record(self, expert_id: str) -> ExpertRecord | None:
+    def record(self, expert_id: str) -> Any:
         row = self.row_of.get(expert_id)
         return None if row is None else self.records[row]
 
@@ -261,10 +382,17 @@ class ExpertIndex:
                           dtype=np.intp)
 
     def ids(self, rows: Iterable[int]) -> list[str]:
-        return [self.records[r].id for r in rows]  # type: ignore[union-attr]
+        return [self.records[r].id for r in rows]
 
     def column(self, name: str, rows: np.ndarray) -> np.ndarray:
         return self.num[rows, COL[name]]
+
+    def levels_by_skill(self) -> sp.csc_matrix:
+        """``levels`` in skill-major order (who holds a skill), made on first use after a
+        change."""
+        if self._caches.levels_csc is None:
+            self._caches.levels_csc = self.levels.tocsc()
+        return self._caches.levels_csc
 
     def percentile(self, name: str, areas: frozenset[str], rows: np.ndarray) -> np.ndarray:
         """Where each row's ``name`` value stands among the experts of ``areas`` (all experts
@@ -288,50 +416,111 @@ class ExpertIndex:
         upto = np.searchsorted(ref, values, side="right")
         return np.where(values > 0, (below + upto) / (2.0 * len(ref)), 0.0)
 
-    def works_matrix(self) -> sp.csc_matrix:
-        """Works x experts incidence (publications and projects), built on first use."""
-        if self._caches.works is None:
-            work_index: dict[str, int] = {}
-            entries = []
-            for row, r in enumerate(self.records):
-                for w in r.works if r else ():
-                    entries.append((work_index.setdefault(w, len(work_index)), row, 1.0))
-            # CSC: the callers pick expert columns.
-            self._caches.works = coo_rows(entries, (max(len(work_index), 1),
-                                                    self.n_rows)).tocsc()
-        return self._caches.works
-
     def shared_works(self, rows: np.ndarray, with_rows: np.ndarray) -> np.ndarray:
         """For each row, works shared with the experts of ``with_rows`` (n x m counts)."""
+        rows = np.asarray(rows, dtype=np.intp)
+        with_rows = np.asarray(with_rows, dtype=np.intp)
         if len(with_rows) == 0 or len(rows) == 0:
             return np.zeros((len(rows), len(with_rows)))
-        w = self.works_matrix()
-        return np.asarray((w[:, rows].T @ w[:, with_rows]).todense())
+        ka, pa = gather_ragged(self.works_indptr, self.works_keys, rows)
+        kb, pb = gather_ragged(self.works_indptr, self.works_keys, with_rows)
+        if len(ka) == 0 or len(kb) == 0:
+            return np.zeros((len(rows), len(with_rows)))
+        keys, inverse = np.unique(np.concatenate([ka, kb]), return_inverse=True)
+        a = sp.csr_matrix((np.ones(len(ka)), (pa, inverse[:len(ka)])),
+                          shape=(len(rows), len(keys)))
+        b = sp.csr_matrix((np.ones(len(kb)), (pb, inverse[len(ka):])),
+                          shape=(len(with_rows), len(keys)))
+        return np.asarray((a @ b.T).todense())
 
     def eligibility(self, row: int) -> list[SchemeResult]:
-        """Every scheme's verdict for the expert of ``row`` (cached until the row changes)."""
-        found = self._caches.eligibility.get(row)
-        if found is None:
-            record = self.records[row]
-            found = evaluate_facts(record.facts) if record else []
-            self._caches.eligibility[row] = found
-        return found
+        """Every scheme's verdict for the expert of ``row`` (made with the record)."""
+        record = self.records[row]
+        return list(record.eligibility) if record else []
+
+    def documents(self, db: Database, expert_ids: Sequence[str]
+                  ) -> dict[str, tuple[EvidenceText, ...]]:
+        """The documents of these experts (the explanations of a page), read from the graph
+        in one statement for those not cached since their last change."""
+        out: dict[str, tuple[EvidenceText, ...]] = {}
+        missing = []
+        with self._lock_docs:
+            for e in expert_ids:
+                record = self.record(e)
+                hit = self._documents.get(e)
+                if record is not None and hit is not None and hit[0] == record.doc_key:
+                    out[e] = hit[1]
+                    self._documents.move_to_end(e)
+                else:
+                    missing.append(e)
+        if missing:
+            found = GraphCorpus(db).documents_of(missing)
+            with self._lock_docs:
+                for e in missing:
+                    docs = found.get(e, ())
+                    out[e] = docs
+                    record = self.record(e)
+                    if record is not None:
+                        self._documents[e] = (record.doc_key, docs)
+                while len(self._documents) > _CACHED_DOCUMENTS:
+                    self._documents.popitem(last=False)
+        return out
+
+    def cached(self, key: Any, compute: Any) -> Any:
+        """``compute()``, remembered for ``key`` until the index changes (full-text hits)."""
+        version = self.version
+        hit = self._hits.get(key)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        value = compute()
+        with self._lock_docs:
+            self._hits[key] = (version, value)
+            self._hits.move_to_end(key)
+            while len(self._hits) > _CACHED_HITS:
+                self._hits.popitem(last=False)
+        return value
+
+    def nbytes(self) -> dict[str, int]:
+        """Bytes held by the largest arrays (benchmarks)."""
+        def size(m: Any) -> int:
+            return m.data.nbytes + m.indices.nbytes + m.indptr.nbytes
+
+        out = {"numeric": self.num.nbytes,
+               "skills": size(self.levels) + size(self.skill_years),
+               "languages+areas": size(self.languages) + size(self.areas),
+               "works": self.works_indptr.nbytes + self.works_keys.nbytes}
+        out.update({f"text.{k}": v for k, v in self.text.nbytes().items()})
+        return out
 
 
-def _numeric(r: ExpertRecord) -> np.ndarray:
-    led_total, led_high, led_applied, led_inter = led_counts(r)
-    return np.array([
-        r.years_experience, r.h_index, r.citations, _AVAILABILITY.get(r.availability, 0),
-        r.available_from.toordinal() if r.available_from else 0.0, r.willing_to_relocate,
-        r.remote_ok, r.verified, led_total, led_high, led_applied, led_inter, r.patents_total,
-        r.patents_granted, r.patents_applied, r.last_active or 0.0], dtype=float)
+def _numeric(r: Any) -> list[float]:
+    led_total, led_high, led_applied, led_inter = r.led
+    return [r.years_experience, r.h_index, r.citations, _AVAILABILITY.get(r.availability, 0),
+            r.available_from.toordinal() if r.available_from else 0.0, r.willing_to_relocate,
+            r.remote_ok, r.verified, led_total, led_high, led_applied, led_inter,
+            r.patents_total, r.patents_granted, r.patents_applied, r.last_active or 0.0]
 
 
-def _lang_block(records: Sequence[ExpertRecord | None]) -> sp.csr_matrix:
-    entries = [(i, _LANG_INDEX[lang], 1.0) for i, r in enumerate(records) if r
-               for lang in r.languages if lang in _LANG_INDEX]
-    return coo_rows(entries, (len(records), len(_LANGS)))
+def _city(city: str | None) -> str | None:
+    return city.casefold() if city else None
+
+
+def _work_keys(p: ParsedProfile) -> np.ndarray:
+    return np.unique(np.array([hash(w) for w in p.works], dtype=np.int64))
+
+
+def _stack(blocks: list[sp.csr_matrix], shape: tuple[int, int]) -> sp.csr_matrix:
+    if not blocks:
+        return sp.csr_matrix(shape, dtype=np.float32)
+    return sp.csr_matrix(sp.vstack(blocks, format="csr"), dtype=np.float32)
+
+
+def _lang_block(parsed: Sequence[ParsedProfile | None]) -> sp.csr_matrix:
+    entries = [(i, _LANG_INDEX[lang], 1.0) for i, p in enumerate(parsed) if p
+               for lang in p.record.languages if lang in _LANG_INDEX]
+    return coo_rows(entries, (len(parsed), len(_LANGS)))
 
 
 def language_columns(codes: Iterable[str]) -> list[int]:
     return [_LANG_INDEX[c] for c in codes if c in _LANG_INDEX]
+

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["coo_rows", "replace_rows"]
+__all__ = ["coo_rows", "gather_ragged", "replace_ragged", "replace_rows"]
 
 _SPLICE_LIMIT = 256  # rows replaced one slice at a time; beyond, mask and add
 
@@ -33,26 +33,64 @@ def replace_rows(matrix: sp.spmatrix, rows: np.ndarray, block: sp.spmatrix,
 
 
 def _splice(m: sp.csr_matrix, rows: np.ndarray, block: sp.csr_matrix) -> sp.csr_matrix:
-    indptr = m.indptr
+    indptr, (data, indices) = _splice_arrays(m.indptr, (m.data, m.indices), rows,
+                                             block.indptr, (block.data, block.indices))
+    return sp.csr_matrix((data, indices, indptr), shape=m.shape)
+
+
+def _splice_arrays(indptr: np.ndarray, arrays: tuple[np.ndarray, ...], rows: np.ndarray,
+                   block_indptr: np.ndarray, block_arrays: tuple[np.ndarray, ...]
+                   ) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+    """Row-compressed arrays (one ``indptr``, parallel value arrays) with ``rows`` replaced
+    by the block's rows: one slice copy per run of untouched rows."""
     lengths = np.diff(indptr)
-    lengths[rows] = np.diff(block.indptr)
+    lengths[rows] = np.diff(block_indptr)
     new_indptr = np.zeros(len(indptr), dtype=np.int64)
     np.cumsum(lengths, out=new_indptr[1:])
-    data = np.empty(new_indptr[-1], dtype=m.dtype)
-    indices = np.empty(new_indptr[-1], dtype=m.indices.dtype)
+    out = tuple(np.empty(new_indptr[-1], dtype=a.dtype) for a in arrays)
     start = 0
     for k in np.argsort(rows, kind="stable"):
         r = rows[k]
-        if start < r:  # the untouched rows before r, in one slice
-            data[new_indptr[start]:new_indptr[r]] = m.data[indptr[start]:indptr[r]]
-            indices[new_indptr[start]:new_indptr[r]] = m.indices[indptr[start]:indptr[r]]
-        lo, hi = block.indptr[k], block.indptr[k + 1]
-        data[new_indptr[r]:new_indptr[r + 1]] = block.data[lo:hi]
-        indices[new_indptr[r]:new_indptr[r + 1]] = block.indices[lo:hi]
+        lo, hi = block_indptr[k], block_indptr[k + 1]
+        for new, old, blk in zip(out, arrays, block_arrays):
+            if start < r:  # the untouched rows before r, in one slice
+                new[new_indptr[start]:new_indptr[r]] = old[indptr[start]:indptr[r]]
+            new[new_indptr[r]:new_indptr[r + 1]] = blk[lo:hi]
         start = max(start, r + 1)
-    data[new_indptr[start]:] = m.data[indptr[start]:]
-    indices[new_indptr[start]:] = m.indices[indptr[start]:]
-    return sp.csr_matrix((data, indices, new_indptr), shape=m.shape)
+    for new, old in zip(out, arrays):
+        new[new_indptr[start]:] = old[indptr[start]:]
+    return new_indptr, out
+
+
+def replace_ragged(indptr: np.ndarray, values: np.ndarray, rows: np.ndarray,
+                   block: list[np.ndarray], n_rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """Ragged rows (``values[indptr[i]:indptr[i + 1]]`` is row i) grown to ``n_rows``, with
+    ``rows`` replaced by the arrays of ``block``."""
+    indptr = np.asarray(indptr, dtype=np.int64)
+    if len(indptr) - 1 < n_rows:
+        indptr = np.concatenate([indptr, np.full(n_rows - len(indptr) + 1, indptr[-1])])
+    rows = np.asarray(rows, dtype=np.intp)
+    if len(rows) == 0:
+        return indptr, values
+    block_indptr = np.zeros(len(block) + 1, dtype=np.int64)
+    np.cumsum([len(b) for b in block], out=block_indptr[1:])
+    flat = np.concatenate(block) if block else np.zeros(0, dtype=values.dtype)
+    new_indptr, (new_values,) = _splice_arrays(indptr, (values,), rows, block_indptr,
+                                               (flat.astype(values.dtype),))
+    return new_indptr, new_values
+
+
+def gather_ragged(indptr: np.ndarray, values: np.ndarray, rows: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """The values of ``rows`` concatenated, and for each the position in ``rows`` it
+    belongs to."""
+    starts = indptr[rows]
+    lengths = indptr[np.asarray(rows) + 1] - starts
+    total = int(lengths.sum())
+    owner = np.repeat(np.arange(len(rows)), lengths)
+    offsets = np.cumsum(lengths) - lengths
+    idx = np.repeat(starts - offsets, lengths) + np.arange(total)
+    return values[idx], owner
 
 
 def _mask_and_add(m: sp.csr_matrix, rows: np.ndarray, block: sp.csr_matrix) -> sp.csr_matrix:

@@ -2,119 +2,238 @@
 
 Two signals, both fitted on the registry's own corpus:
 
-* a TF-IDF model over each expert's whole evidence text (accent-folded as
-  ``registry.names.fold`` does, unigrams and bigrams, sublinear tf). A changed profile is
-  re-vectorised at once (``update``), so this signal is never stale; the vocabulary is
-  refitted when a fifth of the registry changed since the last fit;
-* the evidence ranker of ``matching.evidence`` (topic space, query expansion, document
-  voting), when that module is importable. Its fit is too costly to repeat on every profile
-  change, so experts whose documents changed since the last fit are marked *stale*: their
-  evidence score falls back to their TF-IDF score until a refit (``refit="background"``:
-  in a thread, at most every ``refit_delay`` seconds; ``"sync"``: at once; ``"never"``).
+* TF-IDF over each expert's whole evidence text (accent-folded by :func:`fold_text`, unigrams
+  and bigrams, sublinear tf, ``min_df`` 2 and ``max_df`` 0.9 once there are 50 experts).
+  Terms are hashed (2**21 columns) instead of looked up in a fitted vocabulary, and the rows
+  keep their term frequencies while the idf lives beside them: a changed profile is
+  re-vectorised at once (``update``), a word first seen after the fit is not lost, and the
+  idf is refitted from the stored rows (no text, no tokenising) once a fifth of the experts
+  changed. A task text's vector is ``tf * idf`` normalised; an expert's score is its dot
+  product with ``tf * idf`` of the expert's row over that row's norm, i.e. the cosine of the
+  two tf-idf vectors, as before.
+* The evidence ranker of ``matching.evidence`` (topic space, query expansion). Its model
+  (vectoriser, topic space, clusters, the documents used for pseudo-relevance feedback) is
+  fitted in a background thread (``refit="background"``; ``"sync"``: at once) on the
+  registry's documents, read from the graph (``registry.matcher_reads``): all of them up to
+  ``EVIDENCE_SAMPLE_DOCS``, beyond that the documents of a random sample of experts (seeded),
+  after which every document is streamed once and projected into the fitted topic space.
+  Each expert is then one unit-free vector in that space (the sum of their documents'
+  vectors), so scoring a task is one dense product over the candidates' rows. A changed
+  profile's documents are projected at once; the model is refitted when the documents of a
+  fifth of the experts changed since the last fit. Until the first fit completes, an
+  expert's evidence score is their TF-IDF score.
 
-Each signal is divided by its maximum over all experts (so 1.0 is the registry's best match
-for the text) and the two are averaged. ``evidence`` names an expert's documents closest to
-the task, for the explanations.
+Each signal is divided by its maximum over a reference set of experts - the ones retrieved
+for the task, whoever asks (``matching.candidates``) - and clipped to [0, 1], and the two are
+averaged, so 1.0 is the best match among the experts retrieved for the task. Only the
+candidates and that reference set are scored (a few thousand rows). The per-text work (the
+task's TF-IDF vector, its expanded topic-space query) is cached for the last texts until the
+model it was made with is refitted.
+
+``evidence`` names an expert's documents closest to the task, for the explanations; the
+caller passes the documents (``matching.snapshot.ExpertIndex.documents``).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
-import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
+from sklearn.feature_extraction.text import HashingVectorizer
 
-from matching.records import EvidenceText, ExpertRecord
+from matching.evidence import Doc, EvidenceIndex, fold_text
+from matching.records import EvidenceText, ParsedProfile
 from matching.sparse import replace_rows
 
-__all__ = ["TextModel", "evidence_backend_available", "fold_text"]
+__all__ = ["EVIDENCE_SAMPLE_DOCS", "Corpus", "TextModel", "evidence_backend_available",
+           "fold_text"]
 
 log = logging.getLogger(__name__)
 
-try:  # written by another engineer; the matcher works without it
-    from matching.evidence import Doc, EvidenceIndex
-except ImportError:  # pragma: no cover - depends on the checkout
-    Doc = EvidenceIndex = None  # type: ignore[assignment,misc]
-
-_MIN_DF_CORPUS = 50  # below this many experts every term counts (min_df=1)
-_CACHED_QUERIES = 32
-_REFIT_SHARE = 0.2  # changed experts, as a share of those fitted on, before a TF-IDF refit
+_MIN_DF_CORPUS = 50  # below this many experts every term counts (min_df=1, max_df=1.0)
+_MIN_DF, _MAX_DF = 2, 0.9
+_HASH_FEATURES = 2**21
+_CACHED_QUERIES = 64
+_REFIT_SHARE = 0.2  # changed experts, as a share of those fitted on, before a refit
+EVIDENCE_SAMPLE_DOCS = 80_000
+"""Documents the evidence model is fitted on at most (a 10,000-expert registry has about
+70,000); beyond, it is fitted on a random sample of experts' documents."""
+_SAMPLE_SEED = 0
+_READ_EXPERTS = 2000  # experts per read of their documents
 
 
 def evidence_backend_available() -> bool:
     return EvidenceIndex is not None
 
 
-_D = str.maketrans({"đ": "d", "\u00f0": "d", "\u0256": "d"})
-_COMBINING = re.compile("[\u0300-\u036f]+")
+class Corpus(Protocol):
+    """Where the evidence fit reads documents (``GraphCorpus`` in ``matching.snapshot``)."""
+
+    def pages(self) -> Iterable[list[tuple[str, str, tuple[str, ...]]]]:
+        """Every document as ``(id, text, authors)``, a page at a time."""
+
+    def documents_of(self, expert_ids: Sequence[str]) -> Mapping[str, Sequence[EvidenceText]]:
+        """The documents of these experts."""
 
 
-def fold_text(text: str) -> str:
-    """Lower case without diacritics, đ as d: the same words as ``registry.names.fold``
-    gives for stored (already normalised) text, at a fraction of its cost on long text.
-    ``fold`` also re-places tone marks, which cannot matter once they are removed."""
-    return _COMBINING.sub("", unicodedata.normalize("NFD", text.lower().translate(_D)))
+# TF-IDF ---------------------------------------------------------------------------------
+
+_HASHER = HashingVectorizer(preprocessor=fold_text, ngram_range=(1, 2),
+                            n_features=_HASH_FEATURES, alternate_sign=False, norm=None,
+                            dtype=np.float32)
 
 
-def _vectorizer(n_docs: int) -> TfidfVectorizer:
-    return TfidfVectorizer(preprocessor=fold_text, sublinear_tf=True, ngram_range=(1, 2),
-                           min_df=1 if n_docs < _MIN_DF_CORPUS else 2, max_df=0.9
-                           if n_docs >= _MIN_DF_CORPUS else 1.0, max_features=300_000,
-                           dtype=np.float32)
+def _tf(texts: Sequence[str]) -> sp.csr_matrix:
+    """Sublinear term frequencies (1 + log count) of hashed unigrams and bigrams."""
+    m = sp.csr_matrix(_HASHER.transform(list(texts)), dtype=np.float32)
+    m.sum_duplicates()
+    np.log(m.data, out=m.data)
+    m.data += 1.0
+    return m
 
 
-def _text(docs: Sequence[EvidenceText]) -> str:
-    return "\n".join(f"{d.title}\n{d.text}" for d in docs)
+def _row_norms(tf: sp.csr_matrix, idf: np.ndarray) -> np.ndarray:
+    if tf.nnz == 0:
+        return np.zeros(tf.shape[0], dtype=np.float32)
+    w = tf.data * idf[tf.indices]
+    sq = np.add.reduceat(np.square(w, dtype=np.float64),
+                         np.minimum(tf.indptr[:-1], tf.nnz - 1))
+    sq[np.diff(tf.indptr) == 0] = 0.0
+    return np.sqrt(sq).astype(np.float32)
 
 
-def _fit_tfidf(row_of: Mapping[str, int], docs: Mapping[str, Sequence[EvidenceText]],
-               n_rows: int) -> tuple[TfidfVectorizer, sp.csr_matrix]:
-    texts = [""] * n_rows
-    for expert, row in row_of.items():
-        texts[row] = _text(docs[expert])
-    vec = _vectorizer(len(row_of))
-    try:
-        matrix = vec.fit_transform(texts)
-    except ValueError:  # an empty registry, or no word in it: a vocabulary of one
-        vec = TfidfVectorizer(preprocessor=fold_text, dtype=np.float32)
-        matrix = vec.fit_transform([*texts, "registry"])[: len(texts)]
-    matrix = sp.csr_matrix(matrix, dtype=np.float32)
-    return vec, normalize(matrix) if matrix.shape[0] else matrix
+@dataclass(frozen=True)
+class _Tfidf:
+    tf: sp.csr_matrix  # rows: the index's rows
+    idf: np.ndarray  # per hashed column; 0 for a term pruned by min_df / max_df
+    norms: np.ndarray  # per row: the norm of tf * idf
+    generation: int
+
+    @classmethod
+    def fit(cls, tf: sp.csr_matrix, n_experts: int, generation: int) -> _Tfidf:
+        """idf (smooth, as scikit-learn's) from the rows' document frequencies."""
+        df = np.bincount(tf.indices, minlength=_HASH_FEATURES).astype(np.float64)
+        idf = np.log((1.0 + n_experts) / (1.0 + df)) + 1.0
+        if n_experts >= _MIN_DF_CORPUS:
+            idf[(df < _MIN_DF) | (df > _MAX_DF * n_experts)] = 0.0
+        idf = idf.astype(np.float32)
+        return cls(tf, idf, _row_norms(tf, idf), generation)
+
+    def query(self, text: str) -> tuple[sp.csc_matrix, sp.csc_matrix]:
+        """The text's tf-idf vector (unit length, or zero) and that vector times idf, as
+        columns: the second's dot product with a row's term frequencies, over the row's
+        norm, is the cosine of the two tf-idf vectors."""
+        q = _tf([text])
+        q.data *= self.idf[q.indices]
+        q.eliminate_zeros()
+        norm = float(np.sqrt(np.square(q.data, dtype=np.float64).sum()))
+        if norm > 0:
+            q.data /= norm
+        unit = q.T.tocsc()
+        weighted = unit.copy()
+        weighted.data *= self.idf[weighted.indices]
+        return unit, weighted
+
+    def scores(self, rows: np.ndarray, q: sp.csc_matrix) -> np.ndarray:
+        if len(rows) == 0 or q.nnz == 0:
+            return np.zeros(len(rows), dtype=np.float32)
+        raw = (self.tf[rows] @ q).toarray().ravel()
+        norms = self.norms[rows]
+        return np.divide(raw, norms, out=np.zeros(len(rows), dtype=np.float32),
+                         where=norms > 0).astype(np.float32)
+
+    def vectors(self, rows: np.ndarray) -> sp.csr_matrix:
+        """The rows' normalised tf-idf vectors."""
+        sub = self.tf[rows]
+        sub.data = sub.data * self.idf[sub.indices]
+        norms = self.norms[rows]
+        scale = np.divide(1.0, norms, out=np.zeros(len(rows), dtype=np.float32),
+                          where=norms > 0)
+        out = sp.diags(scale) @ sub
+        out.eliminate_zeros()
+        return sp.csr_matrix(out, dtype=np.float32)
+
+    def replaced(self, rows: Sequence[int], texts: Sequence[str], n_rows: int) -> _Tfidf:
+        rows_a = np.asarray(rows, dtype=np.intp)
+        block = _tf(texts) if len(texts) else sp.csr_matrix((0, _HASH_FEATURES),
+                                                             dtype=np.float32)
+        tf = replace_rows(self.tf, rows_a, block, n_rows)
+        norms = np.zeros(n_rows, dtype=np.float32)
+        have = min(len(self.norms), n_rows)
+        norms[:have] = self.norms[:have]
+        if len(rows_a):
+            norms[rows_a] = _row_norms(block, self.idf)
+        return _Tfidf(tf, self.idf, norms, self.generation)
 
 
-def _replace(model: tuple[TfidfVectorizer, sp.csr_matrix], rows: Sequence[int],
-             texts: Sequence[str], n_rows: int) -> tuple[TfidfVectorizer, sp.csr_matrix]:
-    vec, matrix = model
-    if not rows:
-        return vec, replace_rows(matrix, np.zeros(0, dtype=np.intp), matrix[:0], n_rows)
-    block = normalize(sp.csr_matrix(vec.transform(list(texts)), dtype=np.float32))
-    return vec, replace_rows(matrix, np.asarray(rows, dtype=np.intp), block, n_rows)
+# Evidence -------------------------------------------------------------------------------
 
+class _Evidence:
+    """One fit of the evidence ranker, and every expert's profile vector in its topic space
+    (rows are the index's rows; ``known`` marks the rows that have one)."""
 
-def _scaled(scores: np.ndarray, alive: np.ndarray) -> np.ndarray:
-    top = float(scores[alive].max()) if alive.any() else 0.0
-    return np.clip(scores / top, 0.0, 1.0) if top > 0 else np.zeros_like(scores)
-
-
-class _EvidenceState:
-    """One fit of the evidence ranker, what it was fitted on, and where its experts' rows are
-    (rows never move; -1 for an expert removed meanwhile)."""
-
-    def __init__(self, index: Any, fitted: Mapping[str, tuple[EvidenceText, ...]],
-                 row_of: Mapping[str, int]):
+    def __init__(self, index: EvidenceIndex, n_rows: int, generation: int, *,
+                 sampled: bool, fitted_on: int):
         self.index = index
-        self.fitted = fitted
-        self.position = {e: i for i, e in enumerate(index.expert_ids)}
-        self.rows = np.array([row_of.get(e, -1) for e in index.expert_ids], dtype=np.intp)
+        self.generation = generation
+        self.sampled = sampled
+        self.fitted_on = fitted_on  # experts
+        dims = index.dimensions
+        self.P = np.zeros((n_rows, dims), dtype=np.float32)
+        self.counts = np.zeros(n_rows, dtype=np.float32)
+        self.known = np.zeros(n_rows, dtype=bool)
+        self.norms = np.zeros(n_rows, dtype=np.float32)
+        self.exponent = float(index.config.productivity_exponent)
+
+    def grow(self, n_rows: int) -> None:
+        have = len(self.counts)
+        if n_rows <= have:
+            return
+        cap = max(n_rows, 2 * have, 64)
+        self.P = np.vstack([self.P, np.zeros((cap - have, self.P.shape[1]), np.float32)])
+        self.counts = np.concatenate([self.counts, np.zeros(cap - have, np.float32)])
+        self.known = np.concatenate([self.known, np.zeros(cap - have, bool)])
+        self.norms = np.concatenate([self.norms, np.zeros(cap - have, np.float32)])
+
+    def set_rows(self, rows: np.ndarray, P: np.ndarray, counts: np.ndarray) -> None:
+        self.P[rows] = P
+        self.counts[rows] = counts
+        self.norms[rows] = np.linalg.norm(P, axis=1)
+        self.known[rows] = True
+
+    def set_documents(self, row: int, documents: Sequence[EvidenceText]) -> None:
+        if documents:
+            z = self.index.project([f"{d.title}\n{d.text}" for d in documents])
+            self.set_rows(np.array([row]), z.sum(axis=0, keepdims=True),
+                          np.array([len(documents)], dtype=np.float32))
+        else:
+            self.set_rows(np.array([row]), np.zeros((1, self.P.shape[1]), np.float32),
+                          np.zeros(1, dtype=np.float32))
+
+    def scores(self, rows: np.ndarray, qx: np.ndarray) -> np.ndarray:
+        """``max(0, cos(query, profile)) * n_docs ** exponent`` (``EvidenceIndex``'s score)."""
+        if len(rows) == 0:
+            return np.zeros(0, dtype=np.float32)
+        norms = self.norms[rows]
+        ok = (norms > 1e-12) & (self.counts[rows] > 0)
+        cos = np.divide(self.P[rows] @ qx, norms, out=np.zeros(len(rows), np.float32),
+                        where=ok)
+        weight = np.where(ok, np.maximum(self.counts[rows], 1.0) ** self.exponent, 0.0)
+        return (np.maximum(cos, 0.0) * weight).astype(np.float32)
+
+
+def _scaled(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    top = float(reference.max()) if len(reference) else 0.0
+    if top <= 0:
+        return np.zeros_like(values)
+    return np.clip(values / top, 0.0, 1.0)
 
 
 class TextModel:
@@ -124,10 +243,10 @@ class TextModel:
     Parameters
     ----------
     use_evidence : bool
-        Use ``matching.evidence.EvidenceIndex`` when it is importable.
+        Use ``matching.evidence.EvidenceIndex`` as the second signal.
     refit : {"background", "sync", "never"}
-        How refits happen once profiles changed (the evidence ranker for stale experts, the
-        TF-IDF vocabulary after many changes): in a thread, at once, or not at all. With
+        How the evidence ranker is fitted, and refitted once profiles changed (the TF-IDF
+        idf too): in a thread, at once, or at once for the first fit and never again. With
         "background" even the first evidence fit runs in the thread, so building the index
         does not wait for it.
     refit_delay : float
@@ -141,122 +260,285 @@ class TextModel:
         self.use_evidence = use_evidence and evidence_backend_available()
         self.refit = refit
         self.refit_delay = refit_delay
-        self._lock = threading.Lock()
-        self._docs: dict[str, tuple[EvidenceText, ...]] = {}
+        self.corpus: Corpus | None = None
+        self._lock = threading.RLock()
         self._row_of: dict[str, int] = {}
         self._n_rows = 0
-        self._tfidf: tuple[TfidfVectorizer, sp.csr_matrix] | None = None
+        self._ndocs = np.zeros(0, dtype=np.int32)
+        self._tfidf: _Tfidf | None = None
+        self._blocks: list[tuple[np.ndarray, sp.csr_matrix]] = []
         self._fitted_experts = 0
-        self._changes = 0
-        self._evidence: _EvidenceState | None = None
-        self._stale: set[str] = set()
+        self._changes = 0  # rows changed since the idf was fitted
+        self._doc_changes: set[str] = set()  # experts whose documents changed since the fit
+        self._evidence: _Evidence | None = None
+        self._evidence_fitted_on: int | None = None  # experts at the last fit (None: never)
+        self._fitting = False
+        self._pending: dict[str, tuple[EvidenceText, ...] | None] = {}  # changed during a fit
         self._last_fit = float("-inf")
         self._worker: threading.Thread | None = None
         self._again = False
+        self._generation = 0
         self.fits = 0  # evidence fits
-        self.vocabulary_fits = 0
-        self._version = 0  # bumped by every change that can change a score
-        self._cache: OrderedDict[str, tuple[int, np.ndarray]] = OrderedDict()
+        self.vocabulary_fits = 0  # idf fits
+        self.last_fit_seconds: float | None = None
+        self.last_fit_documents = 0
+        self._cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
 
     # Fitting ---------------------------------------------------------------------------
 
-    def fit(self, records: Sequence[ExpertRecord | None]) -> TextModel:
-        """Fit on the index's rows (``None`` for a removed expert)."""
-        self._docs = {r.id: r.documents for r in records if r}
-        self._row_of = {r.id: i for i, r in enumerate(records) if r}
-        self._n_rows = len(records)
-        self._tfidf = _fit_tfidf(self._row_of, self._docs, self._n_rows)
-        self._fitted_experts, self._changes = len(self._row_of), 0
-        self.vocabulary_fits += 1
-        self._version += 1
+    def begin(self, corpus: Corpus | None = None) -> None:
+        """Start a fit; the index then passes its experts in blocks (:meth:`add`)."""
+        with self._lock:
+            self.corpus = corpus
+            self._blocks = []
+            self._row_of = {}
+            self._ndocs = np.zeros(0, dtype=np.int32)
+
+    def add(self, rows: Sequence[int], parsed: Sequence[ParsedProfile]) -> None:
+        """Vectorise a block of experts (their texts are not kept)."""
+        rows_a = np.asarray(rows, dtype=np.intp)
+        tf = _tf([p.text for p in parsed]) if parsed else None
+        with self._lock:
+            for row, p in zip(rows_a, parsed):
+                self._row_of[p.record.id] = int(row)
+            if len(rows_a):
+                self._grow_ndocs(int(rows_a.max()) + 1)
+                self._ndocs[rows_a] = [len(p.documents) for p in parsed]
+                self._blocks.append((rows_a, tf))
+
+    def finish(self, n_rows: int) -> TextModel:
+        """Fit the idf on the blocks added, then the evidence ranker (per ``refit``)."""
+        with self._lock:
+            self._n_rows = n_rows
+            self._grow_ndocs(n_rows)
+            if self._blocks:
+                rows = np.concatenate([r for r, _ in self._blocks])
+                tf = sp.vstack([m for _, m in self._blocks], format="csr", dtype=np.float32)
+                if not np.array_equal(rows, np.arange(n_rows)):  # not the index's row order
+                    tf = replace_rows(sp.csr_matrix((0, _HASH_FEATURES), dtype=np.float32),
+                                      rows, tf, n_rows)
+            else:
+                tf = sp.csr_matrix((n_rows, _HASH_FEATURES), dtype=np.float32)
+            self._blocks = []
+            self._tfidf = _Tfidf.fit(tf, len(self._row_of), self._next_generation())
+            self._fitted_experts, self._changes = len(self._row_of), 0
+            self.vocabulary_fits += 1
+            self._evidence = None
+            self._evidence_fitted_on = None
+            self._doc_changes = set()
+            self._cache.clear()
         if self.use_evidence:
-            self._stale = set(self._docs)  # TF-IDF stands in until the evidence is fitted
             if self.refit == "background":
                 self._schedule()
             else:
-                self._fit_evidence(dict(self._docs))
+                self._fit_evidence()
         return self
 
-    def update(self, changed: Sequence[tuple[int, ExpertRecord]],
-               removed: Sequence[tuple[int, str]], n_rows: int) -> None:
-        """Re-vectorise changed rows and blank the rows of removed experts.
+    def fit(self, parsed_rows: Sequence[ParsedProfile | None],
+            corpus: Corpus | None = None) -> TextModel:
+        """Fit on the index's rows at once (``None`` for a removed expert)."""
+        self.begin(corpus)
+        rows = [i for i, p in enumerate(parsed_rows) if p is not None]
+        self.add(rows, [parsed_rows[i] for i in rows])  # type: ignore[misc]
+        return self.finish(len(parsed_rows))
 
-        The TF-IDF vocabulary is refitted once the changes since the last fit pass
-        ``_REFIT_SHARE`` of the experts it was fitted on, so new words are not ignored for
-        ever; the cost of a refit grows with the registry, and so does the number of
-        changes between two.
-        """
+    def _next_generation(self) -> int:
         with self._lock:
-            for row, r in changed:
-                self._row_of[r.id] = row
-                self._docs[r.id] = r.documents
+            self._generation += 1
+            return self._generation
+
+    def _grow_ndocs(self, n: int) -> None:
+        if len(self._ndocs) < n:
+            self._ndocs = np.concatenate([self._ndocs, np.zeros(n - len(self._ndocs),
+                                                                dtype=np.int32)])
+
+    def update(self, changed: Sequence[tuple[int, ParsedProfile]],
+               removed: Sequence[tuple[int, str]], n_rows: int, *,
+               documents_changed: Iterable[str] = ()) -> None:
+        """Re-vectorise changed rows, project their documents into the evidence topic space,
+        and blank the rows of removed experts. ``documents_changed`` names the experts whose
+        documents differ from what the index had."""
+        docs_changed = set(documents_changed)
+        with self._lock:
+            for row, p in changed:
+                self._row_of[p.record.id] = row
             for _, e in removed:
                 self._row_of.pop(e, None)
-                self._docs.pop(e, None)
             self._n_rows = n_rows
-            fitted = self._evidence.fitted if self._evidence is not None else {}
-            for _, r in changed:
-                if fitted.get(r.id, ()) != r.documents:
-                    self._stale.add(r.id)
-                else:
-                    self._stale.discard(r.id)
-            self._stale.update(e for _, e in removed)
+            self._grow_ndocs(n_rows)
+            for row, p in changed:
+                self._ndocs[row] = len(p.documents)
+            for row, _ in removed:
+                self._ndocs[row] = 0
             rows = [row for row, _ in changed] + [row for row, _ in removed]
-            texts = [r.text for _, r in changed] + [""] * len(removed)
-            self._tfidf = _replace(self._tfidf, rows, texts, n_rows)
+            texts = [p.text for _, p in changed] + [""] * len(removed)
+            if self._tfidf is not None:
+                self._tfidf = self._tfidf.replaced(rows, texts, n_rows)
             self._changes += len(rows)
-            self._version += 1
+            state = self._evidence
+            if state is not None:
+                state.grow(n_rows)
+                for row, p in changed:
+                    state.set_documents(row, p.documents)
+                for row, _ in removed:
+                    state.set_rows(np.array([row]), np.zeros((1, state.P.shape[1]),
+                                                             np.float32), np.zeros(1))
+                    state.known[row] = False
+            if self._fitting:
+                for _, p in changed:
+                    self._pending[p.record.id] = p.documents
+                for _, e in removed:
+                    self._pending[e] = None
+            self._doc_changes |= docs_changed | {e for _, e in removed}
         if self.refit == "sync":
             self._refit_once()
         elif self.refit == "background" and self._due():
             self._schedule()
 
+    def _idf_due(self) -> bool:
+        return self._changes > _REFIT_SHARE * self._fitted_experts
+
+    def _evidence_due(self) -> bool:
+        if not self.use_evidence:
+            return False
+        if self._evidence_fitted_on is None:  # never fitted
+            return True
+        return len(self._doc_changes) > _REFIT_SHARE * self._evidence_fitted_on
+
     def _due(self) -> bool:
-        """A vocabulary refit or an evidence refit is waiting."""
-        return (self._changes > _REFIT_SHARE * self._fitted_experts
-                or bool(self.use_evidence and self._stale))
+        """An idf refit or an evidence (re)fit is waiting."""
+        return self._idf_due() or self._evidence_due()
 
     def _refit_once(self) -> None:
-        """Refit what is due, from a snapshot; rows changed meanwhile are re-applied."""
-        with self._lock:
-            docs, row_of, n_rows = dict(self._docs), dict(self._row_of), self._n_rows
-            vocabulary = self._changes > _REFIT_SHARE * self._fitted_experts
-            evidence = bool(self.use_evidence and self._stale)
-        if vocabulary:
-            fresh = _fit_tfidf(row_of, docs, n_rows)
-            with self._lock:
-                moved = [(row, e) for e, row in self._row_of.items()
-                         if row_of.get(e) != row or docs.get(e) is not self._docs[e]]
-                gone = [row for e, row in row_of.items() if e not in self._row_of]
-                self._tfidf = _replace(
-                    fresh, [row for row, _ in moved] + gone,
-                    [_text(self._docs[e]) for _, e in moved] + [""] * len(gone), self._n_rows)
-                self._fitted_experts, self._changes = len(row_of), len(moved) + len(gone)
-                self.vocabulary_fits += 1
-                self._version += 1
-        if evidence:
-            self._fit_evidence(docs)
+        if self._idf_due():
+            self._refit_idf()
+        if self._evidence_due():
+            self._fit_evidence()
 
-    def _fit_evidence(self, docs_by_expert: Mapping[str, tuple[EvidenceText, ...]]) -> None:
-        corpus: dict[str, list[Any]] = {}
-        for expert, docs in docs_by_expert.items():
-            for d in docs:
-                entry = corpus.setdefault(d.id, [f"{d.title}\n{d.text}", set()])
-                entry[1].add(expert)
-        started = time.perf_counter()
-        index = (EvidenceIndex().fit(Doc(i, text, tuple(sorted(authors)))
-                                     for i, (text, authors) in sorted(corpus.items()))
-                 if corpus else None)
+    def _refit_idf(self) -> None:
         with self._lock:
-            self._evidence = (_EvidenceState(index, dict(docs_by_expert), self._row_of)
-                              if index else None)
-            self._stale = ({e for e, docs in self._docs.items()
-                            if docs_by_expert.get(e) is not docs} if index else set())
+            current = self._tfidf
+            n_experts = len(self._row_of)
+        if current is None:
+            return
+        fresh = _Tfidf.fit(current.tf, n_experts, self._next_generation())
+        with self._lock:
+            latest = self._tfidf
+            if latest is not None and latest.tf is not current.tf:
+                # Rows changed meanwhile: same term frequencies, norms under the new idf.
+                fresh = _Tfidf(latest.tf, fresh.idf, _row_norms(latest.tf, fresh.idf),
+                               fresh.generation)
+            self._tfidf = fresh
+            self._fitted_experts, self._changes = n_experts, 0
+            self.vocabulary_fits += 1
+
+    def _fit_evidence(self) -> None:
+        """Fit the evidence ranker on the corpus (or a sample of it) and give every expert a
+        profile vector; install it, then re-apply what changed meanwhile."""
+        started = time.perf_counter()
+        with self._lock:
+            if self.corpus is None:
+                return
+            self._fitting = True
+            self._pending = {}
+            row_of = dict(self._row_of)
+            ndocs = self._ndocs.copy()
+            changes_before = set(self._doc_changes)
+        try:
+            state, n_docs = self._fit_state(row_of, ndocs)
+        finally:
+            with self._lock:
+                self._fitting = False
+        with self._lock:
+            if state is not None:
+                state.grow(self._n_rows)
+                for e, docs in self._pending.items():
+                    row = self._row_of.get(e)
+                    if row is None:
+                        old = row_of.get(e)
+                        if old is not None:
+                            state.known[old] = False
+                            state.counts[old] = 0
+                        continue
+                    if docs is not None:
+                        state.set_documents(row, docs)
+                # Experts added meanwhile without documents in the pending list stay unknown
+                # (their TF-IDF score stands in) until their next change.
+            self._evidence = state
+            self._evidence_fitted_on = len(row_of)
+            self._pending = {}
+            self._doc_changes -= changes_before
             self._last_fit = time.monotonic()
             self.fits += 1
-            self._version += 1
-        log.info("evidence index fitted on %d documents in %.2fs", len(corpus),
-                 time.perf_counter() - started)
+            self.last_fit_seconds = time.perf_counter() - started
+            self.last_fit_documents = n_docs
+        log.info("evidence index fitted on %d documents in %.2fs%s", n_docs,
+                 self.last_fit_seconds, " (sample)" if state and state.sampled else "")
+
+    def _fit_state(self, row_of: Mapping[str, int], ndocs: np.ndarray
+                   ) -> tuple[_Evidence | None, int]:
+        corpus = self.corpus
+        assert corpus is not None
+        n_rows = len(ndocs)
+        alive = np.array(sorted(row_of.values()), dtype=np.intp)
+        if len(alive) == 0 or int(ndocs[alive].sum()) == 0:
+            return None, 0
+        generation = self._next_generation()
+        if int(ndocs[alive].sum()) <= EVIDENCE_SAMPLE_DOCS:
+            docs = sorted((Doc(i, text, tuple(sorted(set(authors))))
+                           for page in corpus.pages() for i, text, authors in page),
+                          key=lambda d: d.id)
+            if not docs:
+                return None, 0
+            index = EvidenceIndex().fit(docs)
+            state = _Evidence(index, n_rows, generation, sampled=False,
+                              fitted_on=len(row_of))
+            P, counts = index.expert_profiles()
+            rows = np.array([row_of.get(e, -1) for e in index.expert_ids], dtype=np.intp)
+            keep = rows >= 0
+            state.set_rows(rows[keep], P[keep], counts[keep])
+            state.known[np.setdiff1d(alive, rows[keep])] = True  # no document: score 0
+            return state, len(docs)
+        # A sample of experts (with all their documents) for the model ...
+        rng = np.random.default_rng(_SAMPLE_SEED)
+        order = rng.permutation(alive)
+        take = int(np.searchsorted(np.cumsum(ndocs[order]), EVIDENCE_SAMPLE_DOCS)) + 1
+        by_row = {row: e for e, row in row_of.items()}
+        sample = sorted(by_row[r] for r in order[:take])
+        in_sample = set(sample)
+        texts: dict[str, str] = {}
+        authors: dict[str, set[str]] = {}
+        for i in range(0, len(sample), _READ_EXPERTS):
+            for expert, documents in corpus.documents_of(sample[i:i + _READ_EXPERTS]).items():
+                for d in documents:
+                    texts[d.id] = f"{d.title}\n{d.text}"
+                    authors.setdefault(d.id, set()).add(expert)
+        index = EvidenceIndex().fit(
+            Doc(i, texts[i], tuple(sorted(authors[i] & in_sample))) for i in sorted(texts))
+        del texts, authors
+        # ... then every document, projected into its topic space.
+        state = _Evidence(index, n_rows, generation, sampled=True, fitted_on=len(row_of))
+        P = np.zeros((n_rows, index.dimensions), dtype=np.float32)
+        counts = np.zeros(n_rows, dtype=np.float32)
+        n_docs = 0
+        for page in corpus.pages():
+            z = index.project([text for _, text, _ in page])
+            doc_pos, rows = [], []
+            for k, (_, _, page_authors) in enumerate(page):
+                for a in set(page_authors):
+                    row = row_of.get(a)
+                    if row is not None:
+                        doc_pos.append(k)
+                        rows.append(row)
+            if rows:
+                incidence = sp.csr_matrix(
+                    (np.ones(len(rows), np.float32), (rows, doc_pos)),
+                    shape=(n_rows, len(page)))
+                P += incidence @ z
+                counts += np.bincount(rows, minlength=n_rows).astype(np.float32)
+            n_docs += len(page)
+        state.set_rows(alive, P[alive], counts[alive])
+        return state, n_docs
 
     def _schedule(self) -> None:
         with self._lock:
@@ -275,6 +557,8 @@ class TextModel:
                 self._refit_once()
             except Exception:  # a failed refit must not kill the server; TF-IDF stands in
                 log.exception("text model refit failed")
+                with self._lock:
+                    self._worker = None
                 return
             with self._lock:
                 if not (self._again and self._due()):
@@ -290,87 +574,155 @@ class TextModel:
 
     @property
     def stale(self) -> frozenset[str]:
-        return frozenset(self._stale)
+        """Experts whose evidence score is their TF-IDF score for now (no profile vector
+        in the evidence ranker's topic space yet)."""
+        if not self.use_evidence:
+            return frozenset()
+        state = self._evidence
+        with self._lock:
+            if state is None:
+                return frozenset(self._row_of)
+            known = state.known
+            return frozenset(e for e, row in self._row_of.items()
+                             if row >= len(known) or not known[row])
+
+    @property
+    def evidence_sampled(self) -> bool | None:
+        state = self._evidence
+        return None if state is None else state.sampled
 
     # Scoring ---------------------------------------------------------------------------
 
+    def _entry(self, query: str) -> dict[str, Any]:
+        with self._lock:
+            entry = self._cache.get(query)
+            if entry is None:
+                entry = self._cache[query] = {}
+                while len(self._cache) > _CACHED_QUERIES:
+                    self._cache.popitem(last=False)
+            else:
+                self._cache.move_to_end(query)
+            return entry
+
+    def _query_tfidf(self, query: str) -> tuple[sp.csc_matrix, sp.csc_matrix]:
+        tfidf = self._tfidf
+        assert tfidf is not None
+        entry = self._entry(query)
+        hit = entry.get("tfidf")
+        if hit is None or hit[0] != tfidf.generation:
+            hit = entry["tfidf"] = (tfidf.generation, tfidf.query(query))
+        return hit[1]
+
+    def _query(self, query: str) -> tuple[sp.csc_matrix | None, np.ndarray | None]:
+        """The task text's TF-IDF scoring column and its expanded topic-space query,
+        cached for the last texts until the model they were made with is refitted."""
+        tfidf, state = self._tfidf, self._evidence
+        entry = self._entry(query)
+        q = self._query_tfidf(query)[1] if tfidf is not None else None
+        qx = None
+        if state is not None:
+            hit = entry.get("evidence")
+            if hit is None or hit[0] != state.generation:
+                hit = entry["evidence"] = (state.generation,
+                                           state.index.expand(query).astype(np.float32))
+            qx = hit[1]
+        return q, qx
+
     def tfidf_scores(self, query: str) -> np.ndarray:
-        vec, matrix = self._tfidf
-        q = normalize(vec.transform([query]).astype(np.float32))
-        return np.asarray((matrix @ q.T).todense()).ravel()
+        """Cosine of every row's TF-IDF vector with the query's."""
+        q, _ = self._query(query)
+        tfidf = self._tfidf
+        if tfidf is None or q is None:
+            return np.zeros(self._n_rows)
+        return tfidf.scores(np.arange(tfidf.tf.shape[0]), q).astype(float)
+
+    def similarity(self, query: str, rows: np.ndarray, reference: np.ndarray) -> np.ndarray:
+        """Similarity of ``rows`` to ``query`` in [0, 1]: each signal over its maximum among
+        the ``reference`` rows (clipped), averaged."""
+        rows = np.asarray(rows, dtype=np.intp)
+        reference = np.asarray(reference, dtype=np.intp)
+        both = np.concatenate([rows, reference])
+        q, qx = self._query(query)
+        tfidf, state = self._tfidf, self._evidence
+        if tfidf is None or q is None or len(both) == 0:
+            return np.zeros(len(rows))
+        tf_all = tfidf.scores(both, q)
+        tf = _scaled(tf_all, tf_all[len(rows):])
+        if not self.use_evidence:
+            return tf[: len(rows)].astype(float)
+        if state is None or qx is None:
+            return tf[: len(rows)].astype(float)  # TF-IDF stands in for the evidence
+        known = np.zeros(len(both), dtype=bool)
+        inside = both < len(state.known)
+        known[inside] = state.known[both[inside]]
+        ev_raw = np.zeros(len(both), dtype=np.float32)
+        ev_raw[known] = state.scores(both[known], qx)
+        ref_known = known[len(rows):]
+        ev = _scaled(ev_raw, ev_raw[len(rows):][ref_known])
+        ev = np.where(known, ev, tf)
+        return (0.5 * tf + 0.5 * ev)[: len(rows)].astype(float)
 
     def scores(self, query: str, alive: np.ndarray) -> np.ndarray:
-        """Similarity of every row to ``query``, in [0, 1] (1 = the best in the registry).
+        """Similarity of every row to ``query`` (reference: every alive row)."""
+        rows = np.arange(len(alive))
+        return self.similarity(query, rows, np.flatnonzero(alive))
 
-        The last few queries are cached until the next change, so paging through a task's
-        candidates does not score the registry again."""
-        version = self._version
-        hit = self._cache.get(query)
-        if hit is not None and hit[0] == version and len(hit[1]) == len(alive):
-            return hit[1]
-        out = self._scores(query, alive)
-        out.setflags(write=False)
-        with self._lock:
-            self._cache[query] = (version, out)
-            self._cache.move_to_end(query)
-            while len(self._cache) > _CACHED_QUERIES:
-                self._cache.popitem(last=False)
-        return out
-
-    def _scores(self, query: str, alive: np.ndarray) -> np.ndarray:
-        tf = _scaled(self.tfidf_scores(query), alive)
-        state = self._evidence
-        if state is None:
-            return tf
-        raw = state.index.score_matrix([query])[0]
-        ev = np.zeros_like(tf)
-        known = state.rows >= 0
-        ev[state.rows[known]] = raw[known]
-        with self._lock:
-            stale = np.array([self._row_of[e] for e in self._stale if e in self._row_of],
-                             dtype=np.intp)
-        fresh = alive.copy()
-        fresh[stale] = False
-        ev = _scaled(np.where(fresh, ev, 0.0), fresh)
-        ev[stale] = tf[stale]
-        return 0.5 * tf + 0.5 * ev
-
-    def evidence(self, query: str, records: Iterable[ExpertRecord], k: int = 3
+    def evidence(self, query: str, documents: Mapping[str, Sequence[EvidenceText]], k: int = 3
                  ) -> dict[str, list[tuple[EvidenceText, float]]]:
-        """Each expert's ``k`` publications or projects closest to ``query``."""
-        records = list(records)
+        """Each expert's ``k`` publications or projects closest to ``query``: by cosine in the
+        evidence ranker's topic space with the expanded query (as ``EvidenceIndex.rank``),
+        or by TF-IDF cosine for an expert the evidence ranker has no vector for yet."""
         out: dict[str, list[tuple[EvidenceText, float]]] = {}
         state = self._evidence
-        stale = self.stale
-        fresh = [r for r in records if state is not None and r.id in state.position
-                 and r.id not in stale]
-        if fresh:
-            found = state.index.rank(query, top_n=None, evidence_per_expert=k + 1,
-                                     experts=[r.id for r in fresh])
-            by_id = {m.expert_id: m for m in found}
-            for r in fresh:
-                docs = {d.id: d for d in r.documents if d.kind != "PROFILE"}
-                match = by_id.get(r.id)
-                picked = [(docs[e.doc_id], float(e.similarity)) for e in
-                          (match.evidence if match else ()) if e.doc_id in docs]
-                out[r.id] = [p for p in picked if p[1] > 0][:k]
-        for r in records:
-            if r.id not in out:
-                out[r.id] = self._tfidf_evidence(query, r, k)
+        _, qx = self._query(query)
+        with self._lock:
+            row_of = {e: self._row_of.get(e) for e in documents}
+        for expert, docs in documents.items():
+            row = row_of[expert]
+            fresh = (state is not None and qx is not None and row is not None
+                     and row < len(state.known) and state.known[row])
+            if fresh and docs:
+                assert state is not None and qx is not None
+                sims = state.index.project([f"{d.title}\n{d.text}" for d in docs]) @ qx
+                order = sorted(range(len(docs)), key=lambda i: (-sims[i], docs[i].id))[:k + 1]
+                picked = [(docs[i], float(sims[i])) for i in order if docs[i].kind != "PROFILE"]
+                out[expert] = [p for p in picked if p[1] > 0][:k]
+            else:
+                out[expert] = self._tfidf_evidence(query, docs, k)
         return out
 
-    def _tfidf_evidence(self, query: str, record: ExpertRecord, k: int
+    def _tfidf_evidence(self, query: str, documents: Sequence[EvidenceText], k: int
                         ) -> list[tuple[EvidenceText, float]]:
-        docs = [d for d in record.documents if d.kind != "PROFILE"]
-        if not docs:
+        docs = [d for d in documents if d.kind != "PROFILE"]
+        tfidf = self._tfidf
+        if not docs or tfidf is None:
             return []
-        vec, _ = self._tfidf
-        m = normalize(vec.transform([f"{d.title}\n{d.text}" for d in docs]))
-        q = normalize(vec.transform([query]))
-        sims = np.asarray((m @ q.T).todense()).ravel()
+        m = _tf([f"{d.title}\n{d.text}" for d in docs])
+        m.data *= tfidf.idf[m.indices]
+        norms = _row_norms(m, np.ones(_HASH_FEATURES, dtype=np.float32))
+        unit = self._query_tfidf(query)[0]
+        sims = np.divide((m @ unit).toarray().ravel(), norms,
+                         out=np.zeros(len(docs), np.float32), where=norms > 0)
         order = np.argsort(-sims, kind="stable")[:k]
         return [(docs[i], float(sims[i])) for i in order if sims[i] > 0]
 
     def expert_vectors(self, rows: np.ndarray) -> sp.csr_matrix:
-        return self._tfidf[1][rows]
+        """The rows' TF-IDF vectors (unit length, or zero)."""
+        tfidf = self._tfidf
+        if tfidf is None:
+            return sp.csr_matrix((len(rows), _HASH_FEATURES), dtype=np.float32)
+        return tfidf.vectors(np.asarray(rows, dtype=np.intp))
+
+    def nbytes(self) -> dict[str, int]:
+        """Bytes held by the largest arrays (benchmarks)."""
+        out: dict[str, int] = {}
+        t = self._tfidf
+        if t is not None:
+            out["tfidf.tf"] = t.tf.data.nbytes + t.tf.indices.nbytes + t.tf.indptr.nbytes
+            out["tfidf.idf+norms"] = t.idf.nbytes + t.norms.nbytes
+        s = self._evidence
+        if s is not None:
+            out["evidence.profiles"] = s.P.nbytes + s.counts.nbytes + s.norms.nbytes
+            out.update({f"evidence.{k}": v for k, v in s.index.nbytes().items()})
+        return out
 

@@ -40,7 +40,7 @@ from neo4j import ManagedTransaction
 from registry.db import Database, run
 from registry.errors import NotAllowed, RegistryError, ValidationError
 from registry.experts import read_profiles, write_profiles
-from registry.profile import INPUT_KEYS, derived_fields, validate_profile
+from registry.profile import INPUT_KEYS, SCALAR_FIELDS, derived_fields, validate_profile
 
 __all__ = ["KINDS", "ExportError", "export_graph", "import_graph"]
 
@@ -64,6 +64,8 @@ _LINK_TYPES = frozenset(("IS", "POSTED", "LEADS", "MADE", "KEEPS", "DID", "IN_AR
 _LINK_TARGETS = ("Expert", "Account", "Programme", "Task", "Shortlist", "Decision",
                  "AuditEvent", "Skill", "TechArea", "Organization")
 _PAGE = 500
+_FIELD_ORDER = (*SCALAR_FIELDS, "skills", "employment", "education", "publications", "patents",
+                "projects", "awards")
 
 
 class ExportError(RegistryError):
@@ -196,8 +198,10 @@ def _expert_records(db: Database) -> Iterator[dict[str, Any]]:
             by_expert[raw["id"]].append(_link(f"Expert {raw['id']}", raw))
         for eid in ids:
             doc = docs[eid]
-            record = {"kind": "expert"}
-            record.update({k: v for k, v in doc.items() if k in profile_keys})
+            record: dict[str, Any] = {"kind": "expert"}
+            # Profile fields in the document's own order, so an export reads like a profile.
+            record.update((k, doc[k]) for k in _FIELD_ORDER if k in doc)
+            record.update((k, v) for k, v in doc.items() if k in profile_keys and k not in record)
             record["version"] = doc.get("version")
             record["meta"] = _encode_map({
                 k: v for k, v in doc.items()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -138,6 +139,7 @@ def _respell_syllable(word: str) -> str | None:
     return unicodedata.normalize("NFC", "".join(letters))
 
 
+@lru_cache(maxsize=1 << 16)
 def _normalize_word(word: str) -> str:
     """Canonical spelling of one word if it is a Vietnamese syllable; else just NFC."""
     if word[0] in _D_LOOKALIKES:
@@ -157,6 +159,12 @@ def normalize_text(s: str, *, multiline: bool = False) -> str:
     >>> normalize_text("  Ðặng   Thị  Thủy ")
     'Đặng Thị Thuỷ'
     """
+    if s.isascii():
+        # No tone marks, no look-alikes and nothing invisible: only whitespace to tidy.
+        s = s.replace("\r\n", "\n")
+        if multiline:
+            return "\n".join(_HSPACES.sub(" ", ln).strip() for ln in s.split("\n")).strip("\n")
+        return _SPACES.sub(" ", s).strip()
     s = unicodedata.normalize("NFC", s.replace("\r\n", "\n")).translate(_INVISIBLE)
     if multiline:
         lines = (_HSPACES.sub(" ", line).strip() for line in s.split("\n"))

@@ -44,6 +44,10 @@ _ISO_639_1_TEXT = """
 ISO_639_1: frozenset[str] = frozenset(_ISO_639_1_TEXT.split())
 
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Anything the character loop below would refuse; most text has none, so it is skipped.
+_SUSPECT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
+)
 _PHONE = re.compile(r"\+?[0-9][0-9 \-]*")
 _ORCID = re.compile(r"(\d{4})-(\d{4})-(\d{4})-(\d{3}[\dX])")
 _ORCID_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?orcid\.org/", re.IGNORECASE)
@@ -127,7 +131,7 @@ class Validator:
             self.add(path, f"must be text (got {type(value).__name__})")
             return None
         value = value.replace("\r\n", "\n")
-        for i, ch in enumerate(value):
+        for i, ch in enumerate(value if _SUSPECT.search(value) else ""):
             if "\ud800" <= ch <= "\udfff":
                 self.add(path, f"is not valid Unicode (lone surrogate at position {i})")
                 return None

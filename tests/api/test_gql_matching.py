@@ -357,7 +357,9 @@ def test_candidate_pages_cost_the_same_statements_whatever_their_size(
         db: Database, settings: Settings, callers: Callers, matcher: Matcher):
     seed(db, [person(100 + i, fullName=f"Ứng Viên {i:02d}", contactConsent=True,
                      skills=[{"skill": "machine-learning", "level": 3 + i % 3, "years": 3},
-                             {"skill": "computer-vision", "level": 1 + i % 5, "years": 2}])
+                             {"skill": "computer-vision", "level": 1 + i % 5, "years": 2},
+                             # every page holds the same skills, whoever ranks first
+                             {"skill": "deep-learning", "level": 2, "years": 2}])
               for i in range(30)])
     task = programmes.create_task(db, posted_by=callers.lead_account_id, data=_task())
     app = create_app(settings, database=db)

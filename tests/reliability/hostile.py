@@ -67,29 +67,39 @@ NUMBERS: list[int | float] = [2**63, 2**31, 1e308, -1, 0, 2**31 - 1, -(2**31)]
 LONG = ["ngu " * 250_000]
 
 
+# Valid values of the input types a root field requires, for the parts the test leaves alone.
+SAMPLES: dict[str, dict] = {
+    "TaskInput": {"title": "Robot tự hành", "description": "Robot cho nhà máy.",
+                  "requirements": [{"skill": "machine-learning"}],
+                  "techListId": "qd-1131-2025", "areas": ["semiconductor-chips"]},
+}
+
+
 @dataclass(frozen=True)
 class Position:
     field: str  # root query field
-    path: tuple[str, ...]  # argument, then input-object fields
+    path: tuple[str, ...]  # argument, then input-object fields ("requirements[]" for a list)
     scalar: str  # String, ID or Int
-    type: str  # the variable's type: the argument's, or its items' for a list
-    in_list: bool
+    in_list: bool  # the leaf is a list of scalars
 
     def __str__(self) -> str:
         return ".".join((self.field, *self.path)) + ("[]" if self.in_list else "")
 
 
+def _is_list(type_) -> bool:
+    return isinstance(type_.of_type if isinstance(type_, GraphQLNonNull) else type_,
+                      GraphQLList)
+
+
 def _walk(type_, path: tuple[str, ...], depth: int = 0):
-    nullable = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
     named = get_named_type(type_)
     if isinstance(named, GraphQLInputObjectType) and depth < 3:
         for name, sub in named.fields.items():
-            yield from _walk(sub.type, (*path, name), depth + 1)
+            step = name + "[]" if _is_list(sub.type) and isinstance(
+                get_named_type(sub.type), GraphQLInputObjectType) else name
+            yield from _walk(sub.type, (*path, step), depth + 1)
     elif named.name in ("String", "ID", "Int"):
-        if isinstance(nullable, GraphQLList):
-            yield path, named.name, str(nullable.of_type), True
-        else:
-            yield path, named.name, str(type_), False
+        yield path, named.name, _is_list(type_)
 
 
 def positions(schema: GraphQLSchema) -> list[Position]:
@@ -97,8 +107,8 @@ def positions(schema: GraphQLSchema) -> list[Position]:
     found = []
     for name, field in schema.query_type.fields.items():
         for arg_name, arg in field.args.items():
-            for path, scalar, type_, in_list in _walk(arg.type, (arg_name,)):
-                found.append(Position(name, path, scalar, type_, in_list))
+            for path, scalar, in_list in _walk(arg.type, (arg_name,)):
+                found.append(Position(name, path, scalar, in_list))
     return found
 
 
@@ -125,20 +135,43 @@ def _selection(type_, depth: int) -> str:
     return " ".join(parts)
 
 
-def document(schema: GraphQLSchema, position: Position, required: dict[str, str]) -> str:
-    """A query with ``$v`` at ``position``; other required arguments of the field come from
-    ``required`` (argument name -> a valid id) as variables ``$r_<name>``."""
+def _put(base, steps: tuple[str, ...], leaf):
+    """``base`` (a sample input value, not changed) with ``leaf`` at ``steps``."""
+    if not steps:
+        return leaf
+    step, rest = steps[0], steps[1:]
+    out = dict(base or {})
+    if step.endswith("[]"):
+        key = step[:-2]
+        first = (out.get(key) or [{}])[0]
+        out[key] = [_put(first, rest, leaf)]
+    else:
+        out[step] = _put(out.get(step), rest, leaf)
+    return out
+
+
+def document(schema: GraphQLSchema, position: Position) -> tuple[str, str]:
+    """A query whose argument ``$a`` holds the value at ``position``, and the name of that
+    argument; other required arguments come as variables ``$r_<name>``."""
     assert schema.query_type is not None
     field = schema.query_type.fields[position.field]
-    value = "[$v]" if position.in_list else "$v"
-    for key in reversed(position.path[1:]):
-        value = f"{{{key}: {value}}}"
-    args = [f"{position.path[0]}: {value}"]
-    variables = [f"$v: {position.type}"]
-    for name, arg in field.args.items():
-        if name != position.path[0] and _required(arg):
+    arg = position.path[0]
+    args = [f"{arg}: $a"]
+    variables = [f"$a: {field.args[arg].type}"]
+    for name, other in field.args.items():
+        if name != arg and _required(other):
             args.append(f"{name}: $r_{name}")
-            variables.append(f"$r_{name}: {arg.type}")
+            variables.append(f"$r_{name}: {other.type}")
     selection = _selection(field.type, 3)
     body = f"{position.field}({', '.join(args)})" + (f" {{ {selection} }}" if selection else "")
-    return f"query({', '.join(variables)}) {{ {body} }}"
+    return f"query({', '.join(variables)}) {{ {body} }}", arg
+
+
+def argument(schema: GraphQLSchema, position: Position, value):
+    """The value of the position's argument with ``value`` at the position (inside a valid
+    sample of the argument's input type where it needs one)."""
+    assert schema.query_type is not None
+    arg_type = get_named_type(schema.query_type.fields[position.field].args[
+        position.path[0]].type)
+    leaf = [value] if position.in_list else value
+    return _put(SAMPLES.get(arg_type.name), position.path[1:], leaf)

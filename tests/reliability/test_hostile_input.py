@@ -60,8 +60,9 @@ def test_every_query_argument_survives_hostile_input(
         client: TestClient, db: Database, callers: Callers, caplog: pytest.LogCaptureFixture):
     world = make_world(db, lead_account_id=callers.lead_account_id,
                        hr_account_id=callers.hr_account_id, expert_id=callers.expert_id)
-    required = {"id": callers.expert_id, "expertId": callers.expert_id,
-                "from": callers.expert_id, "to": callers.other_expert_id}
+    required = {"r_id": callers.expert_id, "r_expertId": callers.expert_id,
+                "r_from": callers.expert_id, "r_to": callers.other_expert_id,
+                "r_input": hostile.SAMPLES["TaskInput"]}
     positions = hostile.positions(SCHEMA)
     covered_fields = {p.field for p in positions}
     with_arguments = {n for n, f in SCHEMA.query_type.fields.items() if f.args}
@@ -71,21 +72,24 @@ def test_every_query_argument_survives_hostile_input(
     sent = 0
     with caplog.at_level(logging.ERROR):
         for position in positions:
-            query = hostile.document(SCHEMA, position, required)
-            others = {f"r_{k}": v for k, v in required.items() if f"$r_{k}" in query}
+            query, _ = hostile.document(SCHEMA, position)
+            others = {k: v for k, v in required.items() if f"${k}:" in query}
+
+            def variables(value: Any) -> dict[str, Any]:
+                return {"a": hostile.argument(SCHEMA, position, value), **others}
+
             # The document itself is valid: with a benign value it runs (any error is one
             # of execution, with a path, not of the document).
-            status, body, text = post(client, query, {"v": _benign(position), **others},
+            status, body, text = post(client, query, variables(_benign(position)),
                                       token=callers.admin)
             assert status == 200 and all("path" in e for e in body.get("errors", ())), (
                 str(position), text[:500])
             # Anonymous callers too, where they get past the sign-in check to the resolver.
-            status, body, _ = post(client, query, {"v": _benign(position), **others})
+            status, body, _ = post(client, query, variables(_benign(position)))
             anonymous_runs = "UNAUTHENTICATED" not in codes(body)
             for token in ((None, callers.admin) if anonymous_runs else (callers.admin,)):
                 for value in _values(position):
-                    status, body, text = post(client, query, {"v": value, **others},
-                                              token=token)
+                    status, body, text = post(client, query, variables(value), token=token)
                     sent += 1
                     why = problem(status, body)
                     if why:
