@@ -35,7 +35,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
-__all__ = ["FuzzCase", "FuzzReport", "generate_cases", "judge", "run_cases", "MASKED_CODE"]
+__all__ = ["MASKED_CODE", "FuzzCase", "FuzzReport", "generate_cases", "judge", "run_cases"]
 
 MASKED_CODE = "INTERNAL_SERVER_ERROR"
 MASKED_MESSAGE = "Unexpected error."
@@ -112,7 +112,7 @@ def _draw(operation: Any, mode: Any, count: int, seed: int) -> list[FuzzCase]:
 
     try:
         collect()
-    except Exception as exc:  # noqa: BLE001  (an operation the generator cannot fill: say so)
+    except Exception as exc:  # an operation the generator cannot fill: say which
         if not drawn:
             raise RuntimeError(f"schemathesis could not generate {mode.value} cases for "
                                f"{operation.label}: {exc}") from exc

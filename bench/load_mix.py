@@ -34,7 +34,8 @@ from typing import Any
 
 import httpx
 
-from bench.search_http import QUERY as SEARCH, _variables as search_variables
+from bench.search_http import QUERY as SEARCH
+from bench.search_http import _variables as search_variables
 from bench.support import bench_server, ensure_demo, machine, served_api, summary
 from registry.accounts import create_account, rotate_token
 from registry.db import Database
@@ -191,8 +192,8 @@ async def run(base: str, fixture: Fixture, ops: list[str], *, concurrency: int,
 
 def report(tally: Tally, elapsed: float) -> tuple[str, bool]:
     total = sum(len(v) for v in tally.latencies.values())
-    lines = [f"{total} requests in {elapsed:.1f} s: {total / elapsed:.0f} requests/s; "
-             f"errors {sum(tally.errors.values())}, conflicts {tally.conflicts}"]
+    lines = [(f"{total} requests in {elapsed:.1f} s: {total / elapsed:.0f} requests/s; "
+              f"errors {sum(tally.errors.values())}, conflicts {tally.conflicts}")]
     ok = not tally.errors
     for op in [name for name, _ in MIX] + ["version read"]:
         if op not in tally.latencies:
@@ -201,7 +202,8 @@ def report(tally: Tally, elapsed: float) -> tuple[str, bool]:
         target = TARGET_P95_MS.get(op)
         verdict = ""
         if target is not None:
-            verdict = f"  (target p95 <= {target:.0f} ms: {'met' if s['p95'] <= target else 'MISSED'})"
+            met = "met" if s["p95"] <= target else "MISSED"
+            verdict = f"  (target p95 <= {target:.0f} ms: {met})"
             ok = ok and s["p95"] <= target
         lines.append(f"  {op:<13} n={s['n']:<6} {s['n'] / elapsed:6.1f}/s  p50 {s['p50']:6.1f} ms"
                      f"  p95 {s['p95']:6.1f} ms  p99 {s['p99']:6.1f} ms  "

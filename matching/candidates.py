@@ -51,7 +51,8 @@ CALL () {
   MATCH (node)<-[:AUTHORED]-(e:Expert)
   RETURN e.id AS id, score * 0.5 AS score
 }
-RETURN id, sum(score) AS score ORDER BY score DESC LIMIT $hits
+WITH id, sum(score) AS score ORDER BY score DESC LIMIT $hits
+RETURN collect(id) AS ids, collect(score) AS scores
 """
 ANONYMOUS = Viewer()
 _AVAILABILITY = {"FULL_TIME": 1, "PART_TIME": 2, "ADVISORY": 3, "UNAVAILABLE": 4}
@@ -86,7 +87,10 @@ def fulltext_hits(db: Database, text: str, hits: int = TEXT_HITS) -> dict[str, f
     q = lucene_query(text, any_word=True)
     if q is None:
         return {}
-    return {r["id"]: float(r["score"]) for r in db.query(_FULLTEXT, q=q, hits=hits)}
+    rows = db.query(_FULLTEXT, q=q, hits=hits)  # one row of two lists: quick to decode
+    if not rows:
+        return {}
+    return dict(zip(rows[0]["ids"], map(float, rows[0]["scores"])))
 
 
 def _skill_prescore(index: ExpertIndex, task: TaskSpec) -> np.ndarray:
@@ -184,6 +188,7 @@ class Hits:
 
     task: dict[str, float]
     filter: dict[str, float] | None
+    text: str | None = None  # the task text the hits are for
 
 
 def graph_hits(db: Database, index: ExpertIndex, task: TaskSpec,
@@ -194,7 +199,7 @@ def graph_hits(db: Database, index: ExpertIndex, task: TaskSpec,
     task_hits = index.cached(("fulltext", text), lambda: fulltext_hits(db, text))
     filter_hits = (index.cached(("filter", f.text), lambda: filter_text_hits(db, f))
                    if (f := filter) is not None and f.text else None)
-    return Hits(task_hits, filter_hits)
+    return Hits(task_hits, filter_hits, text)
 
 
 def select(index: ExpertIndex, task: TaskSpec, hits: Hits, *, viewer: Viewer = ANONYMOUS,
@@ -204,10 +209,9 @@ def select(index: ExpertIndex, task: TaskSpec, hits: Hits, *, viewer: Viewer = A
     uses the rows returned."""
     score = _skill_prescore(index, task)
     matched = score > 0
-    text_rows = index.rows(hits.task)
+    text_rows, values = _hit_rows(index, hits)
     if len(text_rows):
-        values = np.array([hits.task[index.records[r].id] for r in text_rows])
-        score[text_rows] += _TEXT_SHARE * values / values.max()
+        score[text_rows] += _TEXT_SHARE * values
         matched[text_rows] = True
     matched &= index.alive_mask()
     reference = _best(np.flatnonzero(matched), score, limit)
@@ -221,6 +225,15 @@ def select(index: ExpertIndex, task: TaskSpec, hits: Hits, *, viewer: Viewer = A
     pre[np.isin(rows, extra)] = np.inf
     order = _order(rows, pre, limit)
     return CandidateSet(rows[order], len(rows), len(text_rows), reference)
+
+
+def _hit_rows(index: ExpertIndex, hits: Hits) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the task's full-text hits and their scores over the best one."""
+    found = [(index.row_of[e], s) for e, s in hits.task.items() if e in index.row_of]
+    if not found:
+        return np.zeros(0, dtype=np.intp), np.zeros(0)
+    rows, values = (np.array(x) for x in zip(*found))
+    return rows.astype(np.intp), values / values.max()
 
 
 def _order(rows: np.ndarray, pre: np.ndarray, limit: int) -> np.ndarray:

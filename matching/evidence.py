@@ -220,7 +220,10 @@ class EvidenceIndex:
         # scores move by ~1e-7, no ranking measured moved).
         self._Z = Z.astype(np.float32)
         if self._svd is not None:
-            self._svd.components_ = self._svd.components_.astype(np.float32)
+            # Projections multiply by the transposed basis: keep that one contiguous (the
+            # estimator's own ``transform`` copies it on every call) and its view as basis.
+            self._basis_t = np.ascontiguousarray(self._svd.components_.T, dtype=np.float32)
+            self._svd.components_ = self._basis_t.T
         return self
 
     def configure(self, **query_params: object) -> EvidenceIndex:
@@ -238,7 +241,9 @@ class EvidenceIndex:
         """Unit vectors (or zero) whose dot products average the cosines of the topic spaces."""
         if self._svd is None:
             return normalize(tfidf.toarray())
-        z = self._svd.transform(tfidf)  # singular directions in decreasing order
+        basis_t = getattr(self, "_basis_t", None)
+        # singular directions in decreasing order
+        z = self._svd.transform(tfidf) if basis_t is None else np.asarray(tfidf @ basis_t)
         return normalize(np.hstack([normalize(z[:, :d]) for d in self._scales]))
 
     # ------------------------------------------------------------------ vectors

@@ -62,7 +62,7 @@ _LANG_INDEX = {code: i for i, code in enumerate(_LANGS)}
 _OVERLAP_SECONDS = 5
 _BATCH = 5000
 _CACHED_DOCUMENTS = 4096  # experts whose documents the explanations keep at hand
-_CACHED_HITS = 64
+_CACHED_HITS = 128
 
 _CHANGED = """
 MATCH (e:Expert)

@@ -61,6 +61,7 @@ _MIN_DF_CORPUS = 50  # below this many experts every term counts (min_df=1, max_
 _MIN_DF, _MAX_DF = 2, 0.9
 _HASH_FEATURES = 2**21
 _CACHED_QUERIES = 64
+_CACHED_VECTORS = 2048  # experts whose documents' topic vectors the explanations keep
 _REFIT_SHARE = 0.2  # changed experts, as a share of those fitted on, before a refit
 EVIDENCE_SAMPLE_DOCS = 80_000
 """Documents the evidence model is fitted on at most (a 10,000-expert registry has about
@@ -99,10 +100,41 @@ def _tf(texts: Sequence[str]) -> sp.csr_matrix:
     return m
 
 
-def _row_norms(tf: sp.csr_matrix, idf: np.ndarray) -> np.ndarray:
+@dataclass(frozen=True)
+class _Query:
+    """A sparse vector over the hashed columns."""
+
+    cols: np.ndarray
+    vals: np.ndarray
+
+    @property
+    def nnz(self) -> int:
+        return len(self.cols)
+
+
+_BUFFERS = threading.local()
+
+
+def _dot(m: sp.csr_matrix, q: _Query) -> np.ndarray:
+    """``m @ q`` through a dense per-thread buffer (scipy would otherwise convert a sparse
+    column of 2**21 rows on every product)."""
+    if q.nnz == 0 or m.shape[0] == 0:
+        return np.zeros(m.shape[0], dtype=np.float32)
+    buf = getattr(_BUFFERS, "dense", None)
+    if buf is None:
+        buf = _BUFFERS.dense = np.zeros(_HASH_FEATURES, dtype=np.float32)
+    buf[q.cols] = q.vals
+    try:
+        return np.asarray(m @ buf, dtype=np.float32)
+    finally:
+        buf[q.cols] = 0.0
+
+
+def _row_norms(tf: sp.csr_matrix, idf: np.ndarray | None) -> np.ndarray:
+    """Each row's norm (of ``tf * idf`` with an idf)."""
     if tf.nnz == 0:
         return np.zeros(tf.shape[0], dtype=np.float32)
-    w = tf.data * idf[tf.indices]
+    w = tf.data if idf is None else tf.data * idf[tf.indices]
     sq = np.add.reduceat(np.square(w, dtype=np.float64),
                          np.minimum(tf.indptr[:-1], tf.nnz - 1))
     sq[np.diff(tf.indptr) == 0] = 0.0
@@ -126,25 +158,23 @@ class _Tfidf:
         idf = idf.astype(np.float32)
         return cls(tf, idf, _row_norms(tf, idf), generation)
 
-    def query(self, text: str) -> tuple[sp.csc_matrix, sp.csc_matrix]:
-        """The text's tf-idf vector (unit length, or zero) and that vector times idf, as
-        columns: the second's dot product with a row's term frequencies, over the row's
-        norm, is the cosine of the two tf-idf vectors."""
+    def query(self, text: str) -> tuple[_Query, _Query]:
+        """The text's tf-idf vector (unit length, or zero) and that vector times idf: the
+        second's dot product with a row's term frequencies, over the row's norm, is the
+        cosine of the two tf-idf vectors."""
         q = _tf([text])
         q.data *= self.idf[q.indices]
         q.eliminate_zeros()
         norm = float(np.sqrt(np.square(q.data, dtype=np.float64).sum()))
         if norm > 0:
             q.data /= norm
-        unit = q.T.tocsc()
-        weighted = unit.copy()
-        weighted.data *= self.idf[weighted.indices]
-        return unit, weighted
+        cols = q.indices.astype(np.intp)
+        return _Query(cols, q.data.copy()), _Query(cols, q.data * self.idf[cols])
 
-    def scores(self, rows: np.ndarray, q: sp.csc_matrix) -> np.ndarray:
+    def scores(self, rows: np.ndarray, q: _Query) -> np.ndarray:
         if len(rows) == 0 or q.nnz == 0:
             return np.zeros(len(rows), dtype=np.float32)
-        raw = (self.tf[rows] @ q).toarray().ravel()
+        raw = _dot(self.tf[rows], q)
         norms = self.norms[rows]
         return np.divide(raw, norms, out=np.zeros(len(rows), dtype=np.float32),
                          where=norms > 0).astype(np.float32)
@@ -283,6 +313,7 @@ class TextModel:
         self.last_fit_seconds: float | None = None
         self.last_fit_documents = 0
         self._cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._vectors: OrderedDict[str, tuple[Any, int, np.ndarray]] = OrderedDict()
 
     # Fitting ---------------------------------------------------------------------------
 
@@ -604,7 +635,7 @@ class TextModel:
                 self._cache.move_to_end(query)
             return entry
 
-    def _query_tfidf(self, query: str) -> tuple[sp.csc_matrix, sp.csc_matrix]:
+    def _query_tfidf(self, query: str) -> tuple[_Query, _Query]:
         tfidf = self._tfidf
         assert tfidf is not None
         entry = self._entry(query)
@@ -613,7 +644,7 @@ class TextModel:
             hit = entry["tfidf"] = (tfidf.generation, tfidf.query(query))
         return hit[1]
 
-    def _query(self, query: str) -> tuple[sp.csc_matrix | None, np.ndarray | None]:
+    def _query(self, query: str) -> tuple[_Query | None, np.ndarray | None]:
         """The task text's TF-IDF scoring column and its expanded topic-space query,
         cached for the last texts until the model they were made with is refitted."""
         tfidf, state = self._tfidf, self._evidence
@@ -638,29 +669,27 @@ class TextModel:
 
     def similarity(self, query: str, rows: np.ndarray, reference: np.ndarray) -> np.ndarray:
         """Similarity of ``rows`` to ``query`` in [0, 1]: each signal over its maximum among
-        the ``reference`` rows (clipped), averaged."""
+        the ``reference`` rows (clipped), averaged. Only these rows are scored."""
         rows = np.asarray(rows, dtype=np.intp)
         reference = np.asarray(reference, dtype=np.intp)
-        both = np.concatenate([rows, reference])
         q, qx = self._query(query)
         tfidf, state = self._tfidf, self._evidence
-        if tfidf is None or q is None or len(both) == 0:
+        if tfidf is None or q is None or len(rows) == 0:
             return np.zeros(len(rows))
+        both, where = np.unique(np.concatenate([rows, reference]), return_inverse=True)
+        at_rows, at_ref = where[: len(rows)], where[len(rows):]
         tf_all = tfidf.scores(both, q)
-        tf = _scaled(tf_all, tf_all[len(rows):])
-        if not self.use_evidence:
-            return tf[: len(rows)].astype(float)
-        if state is None or qx is None:
-            return tf[: len(rows)].astype(float)  # TF-IDF stands in for the evidence
+        tf = _scaled(tf_all, tf_all[at_ref])
+        if not self.use_evidence or state is None or qx is None:
+            return tf[at_rows].astype(float)  # TF-IDF stands in for the evidence
         known = np.zeros(len(both), dtype=bool)
         inside = both < len(state.known)
         known[inside] = state.known[both[inside]]
         ev_raw = np.zeros(len(both), dtype=np.float32)
         ev_raw[known] = state.scores(both[known], qx)
-        ref_known = known[len(rows):]
-        ev = _scaled(ev_raw, ev_raw[len(rows):][ref_known])
+        ev = _scaled(ev_raw, ev_raw[at_ref][known[at_ref]])
         ev = np.where(known, ev, tf)
-        return (0.5 * tf + 0.5 * ev)[: len(rows)].astype(float)
+        return (0.5 * tf + 0.5 * ev)[at_rows].astype(float)
 
     def scores(self, query: str, alive: np.ndarray) -> np.ndarray:
         """Similarity of every row to ``query`` (reference: every alive row)."""
@@ -671,40 +700,82 @@ class TextModel:
                  ) -> dict[str, list[tuple[EvidenceText, float]]]:
         """Each expert's ``k`` publications or projects closest to ``query``: by cosine in the
         evidence ranker's topic space with the expanded query (as ``EvidenceIndex.rank``),
-        or by TF-IDF cosine for an expert the evidence ranker has no vector for yet."""
-        out: dict[str, list[tuple[EvidenceText, float]]] = {}
+        or by TF-IDF cosine for an expert the evidence ranker has no vector for yet. All
+        the documents are vectorised in one pass."""
         state = self._evidence
         _, qx = self._query(query)
         with self._lock:
             row_of = {e: self._row_of.get(e) for e in documents}
+        fresh, other = [], []
         for expert, docs in documents.items():
             row = row_of[expert]
-            fresh = (state is not None and qx is not None and row is not None
-                     and row < len(state.known) and state.known[row])
-            if fresh and docs:
-                assert state is not None and qx is not None
-                sims = state.index.project([f"{d.title}\n{d.text}" for d in docs]) @ qx
-                order = sorted(range(len(docs)), key=lambda i: (-sims[i], docs[i].id))[:k + 1]
-                picked = [(docs[i], float(sims[i])) for i in order if docs[i].kind != "PROFILE"]
-                out[expert] = [p for p in picked if p[1] > 0][:k]
-            else:
-                out[expert] = self._tfidf_evidence(query, docs, k)
+            known = (state is not None and qx is not None and row is not None
+                     and row < len(state.known) and bool(state.known[row]))
+            (fresh if known else other).append(expert)
+        out: dict[str, list[tuple[EvidenceText, float]]] = {}
+        if fresh:
+            assert state is not None and qx is not None
+            vectors = self._document_vectors(state, {e: documents[e] for e in fresh})
+            for e in fresh:
+                docs = documents[e]
+                mine = vectors[e] @ qx
+                order = sorted(range(len(docs)), key=lambda i: (-mine[i], docs[i].id))[:k + 1]
+                picked = [(docs[i], float(mine[i])) for i in order if docs[i].kind != "PROFILE"]
+                out[e] = [p for p in picked if p[1] > 0][:k]
+        out.update({e: [] for e in fresh if e not in out})
+        out.update(self._tfidf_evidence(query, {e: documents[e] for e in other}, k))
+        return {e: out[e] for e in documents}
+
+    def _document_vectors(self, state: _Evidence,
+                          documents: Mapping[str, Sequence[EvidenceText]]
+                          ) -> dict[str, np.ndarray]:
+        """Topic-space vectors of the experts' documents (one projection for those not
+        remembered for the same documents and fit)."""
+        out: dict[str, np.ndarray] = {}
+        todo = []
+        with self._lock:
+            for e, docs in documents.items():
+                hit = self._vectors.get(e)
+                if hit is not None and hit[0] is docs and hit[1] == state.generation:
+                    out[e] = hit[2]
+                    self._vectors.move_to_end(e)
+                else:
+                    todo.append(e)
+        if todo:
+            flat = [d for e in todo for d in documents[e]]
+            z = state.index.project([f"{d.title}\n{d.text}" for d in flat])
+            at = 0
+            with self._lock:
+                for e in todo:
+                    docs = documents[e]
+                    out[e] = z[at:at + len(docs)]
+                    at += len(docs)
+                    self._vectors[e] = (docs, state.generation, out[e])
+                while len(self._vectors) > _CACHED_VECTORS:
+                    self._vectors.popitem(last=False)
         return out
 
-    def _tfidf_evidence(self, query: str, documents: Sequence[EvidenceText], k: int
-                        ) -> list[tuple[EvidenceText, float]]:
-        docs = [d for d in documents if d.kind != "PROFILE"]
+    def _tfidf_evidence(self, query: str, documents: Mapping[str, Sequence[EvidenceText]],
+                        k: int) -> dict[str, list[tuple[EvidenceText, float]]]:
+        out: dict[str, list[tuple[EvidenceText, float]]] = {e: [] for e in documents}
         tfidf = self._tfidf
-        if not docs or tfidf is None:
-            return []
-        m = _tf([f"{d.title}\n{d.text}" for d in docs])
+        docs = {e: [d for d in ds if d.kind != "PROFILE"] for e, ds in documents.items()}
+        flat = [d for ds in docs.values() for d in ds]
+        if not flat or tfidf is None:
+            return out
+        m = _tf([f"{d.title}\n{d.text}" for d in flat])
         m.data *= tfidf.idf[m.indices]
-        norms = _row_norms(m, np.ones(_HASH_FEATURES, dtype=np.float32))
+        norms = _row_norms(m, None)
         unit = self._query_tfidf(query)[0]
-        sims = np.divide((m @ unit).toarray().ravel(), norms,
-                         out=np.zeros(len(docs), np.float32), where=norms > 0)
-        order = np.argsort(-sims, kind="stable")[:k]
-        return [(docs[i], float(sims[i])) for i in order if sims[i] > 0]
+        sims = np.divide(_dot(m, unit), norms, out=np.zeros(len(flat), np.float32),
+                         where=norms > 0)
+        at = 0
+        for e, ds in docs.items():
+            mine = sims[at:at + len(ds)]
+            at += len(ds)
+            order = np.argsort(-mine, kind="stable")[:k]
+            out[e] = [(ds[i], float(mine[i])) for i in order if mine[i] > 0]
+        return out
 
     def expert_vectors(self, rows: np.ndarray) -> sp.csr_matrix:
         """The rows' TF-IDF vectors (unit length, or zero)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from graphql import GraphQLError
 
 from api.context import Context
 from api.experts.filters import ExpertFilter, registry_filter
@@ -36,6 +37,10 @@ class TaskCandidateFields:
                          filter: ExpertFilter | None = None,
                          excluded_first: int = DEFAULT_PAGE) -> CandidateConnection | None:
         ctx = info.context
+        if _inside_a_list(info):
+            # A ranking costs a pass over the registry: one per request, not one per task.
+            raise GraphQLError("candidates can be asked for one task at a time, "
+                               "through task(id), not for each task of a list")
         check_first(first)
         check_first(excluded_first, path="excludedFirst")
         matcher = current_matcher()
@@ -59,3 +64,13 @@ class TaskCandidateFields:
             latest.setdefault(d.expert_id, d)
         visible = await load_visible(ctx, latest)
         return [DecisionType.from_registry(d) for e, d in latest.items() if e in visible]
+
+
+def _inside_a_list(info: strawberry.Info) -> bool:
+    """Whether this field is being resolved for an item of a list (its path has an index)."""
+    path = info.path.prev
+    while path is not None:
+        if isinstance(path.key, int):
+            return True
+        path = path.prev
+    return False

@@ -195,6 +195,14 @@ def test_who_may_see_candidates(db: Database, client: TestClient, callers: Calle
     assert not sees(callers.owner, "task") and not sees(callers.other_expert, "task")
 
 
+def test_candidates_are_refused_for_each_task_of_a_list(client: TestClient, callers: Callers,
+                                                       world: dict):
+    body = gql(client, "{ tasks(first: 5) { nodes { id candidates(first: 1) { totalCount } } } }",
+               token=callers.admin, expect_errors=True)
+    assert body["errors"] and "one task at a time" in body["errors"][0]["message"]
+    assert all(n["candidates"] is None for n in body["data"]["tasks"]["nodes"])
+
+
 def test_eligibility_withholds_criteria_that_read_protected_attributes(
         client: TestClient, callers: Callers, world: dict, db: Database):
     query = """query($id: ID!) { expert(id: $id) { eligibility { schemeId decree status roles

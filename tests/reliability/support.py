@@ -11,7 +11,7 @@ from registry import decisions, programmes
 from registry.db import Database
 from registry.transfer import graph_fingerprint
 
-__all__ = ["post", "problem", "fingerprint", "World", "make_world"]
+__all__ = ["World", "fingerprint", "make_world", "post", "problem"]
 
 MASKED_CODE = "INTERNAL_SERVER_ERROR"
 MASKED_MESSAGE = "Unexpected error."

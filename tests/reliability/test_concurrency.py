@@ -264,7 +264,7 @@ def test_coauthors_written_at_once_keep_their_shared_papers(db: Database):
         db.write(write_profiles, [x])
         together = threading.Barrier(2, timeout=10)
 
-        def write(doc: dict[str, Any]) -> None:
+        def write(doc: dict[str, Any], together: threading.Barrier = together) -> None:
             together.wait()
             db.write(write_profiles, [doc])
 

@@ -41,10 +41,12 @@ def _forms(email: str, phone: str) -> list[str]:
 SELECT = "id fullName contact { email phone }"
 READS = [
     f"query($id: ID!) {{ expert(id: $id) {{ {SELECT} }} }}",
-    f"query($text: String) {{ experts(filter: {{text: $text}}, first: 50) {{ edges {{ node {{ {SELECT} }} }} }} }}",
+    ("query($text: String) { experts(filter: {text: $text}, first: 50) "
+     f"{{ edges {{ node {{ {SELECT} }} }} }} }}"),
     f"{{ experts(first: 100) {{ edges {{ node {{ {SELECT} }} }} }} }}",
     f"{{ shortlists {{ entries {{ expert {{ {SELECT} }} }} }} }}",
-    f"query($task: ID!) {{ task(id: $task) {{ candidates(first: 50) {{ nodes {{ expert {{ {SELECT} }} }} }} }} }}",
+    ("query($task: ID!) { task(id: $task) { candidates(first: 50) "
+     f"{{ nodes {{ expert {{ {SELECT} }} }} }} }} }}"),
     f"query($id: ID!) {{ collaborators(expertId: $id) {{ expert {{ {SELECT} }} }} }}",
 ]
 REGISTER = """mutation($input: RegisterExpertInput!) { registerExpert(input: $input) {
