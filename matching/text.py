@@ -57,6 +57,10 @@ __all__ = ["EVIDENCE_SAMPLE_DOCS", "Corpus", "TextModel", "evidence_backend_avai
 
 log = logging.getLogger(__name__)
 
+# Share of the plain TF-IDF signal once the evidence ranker is fitted. On the DBLP benchmark
+# (strict, dev) TF-IDF alone scores MAP 0.27 and the evidence ranker 0.46; an even mix gave
+# 0.42, a quarter of TF-IDF 0.45. Chosen on that measurement, not on any topic.
+_TFIDF_SHARE = 0.25
 _MIN_DF_CORPUS = 50  # below this many experts every term counts (min_df=1, max_df=1.0)
 _MIN_DF, _MAX_DF = 2, 0.9
 _HASH_FEATURES = 2**21
@@ -689,7 +693,7 @@ class TextModel:
         ev_raw[known] = state.scores(both[known], qx)
         ev = _scaled(ev_raw, ev_raw[at_ref][known[at_ref]])
         ev = np.where(known, ev, tf)
-        return (0.5 * tf + 0.5 * ev)[at_rows].astype(float)
+        return (_TFIDF_SHARE * tf + (1.0 - _TFIDF_SHARE) * ev)[at_rows].astype(float)
 
     def scores(self, query: str, alive: np.ndarray) -> np.ndarray:
         """Similarity of every row to ``query`` (reference: every alive row)."""

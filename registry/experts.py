@@ -52,6 +52,7 @@ MATCH (e:Expert {{id: id}})-[rel:{_OWNED_RELS}]->(w)
 DELETE rel
 WITH DISTINCT w
 WHERE (w:Publication OR w:Patent OR w:Project OR w:Award) AND NOT EXISTS {{ (w)<--() }}
+  AND NOT w.id IN $keep
 DETACH DELETE w
 """
 
@@ -219,7 +220,11 @@ def write_profiles(tx: ManagedTransaction, docs: list[dict[str, Any]]) -> None:
         return
     rows = _rows(docs)
     run(tx, _UPSERT_EXPERTS, rows=rows["experts"])
-    run(tx, _DROP_OWNED, ids=[d["id"] for d in docs])
+    # Works the new documents list again are kept, not deleted and re-created: a co-author
+    # written at the same time may already have matched the node.
+    keep = [w["id"] for d in docs for k in ("publications", "patents", "projects", "awards")
+            for w in d.get(k) or ()]
+    run(tx, _DROP_OWNED, ids=[d["id"] for d in docs], keep=keep)
     for statement, key in (
         (_SKILLS, "skills"), (_ORGS, "orgs"), (_WORKS_AT, "works_at"),
         (_STUDIED_AT, "studied_at"), (_PUBLICATIONS, "publications"), (_PATENTS, "patents"),
@@ -331,7 +336,7 @@ def delete_expert(db: Database, expert_id: str, version: int) -> None:
             raise NotFound("Expert", expert_id)
         if row["version"] != version:
             raise VersionConflict("Expert", expert_id, version, row["version"])
-        run(tx, _DROP_OWNED, ids=[expert_id])
+        run(tx, _DROP_OWNED, ids=[expert_id], keep=[])
         run(tx, "MATCH (e:Expert {id: $id}) DETACH DELETE e", id=expert_id)
 
     db.write(work)

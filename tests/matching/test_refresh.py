@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from matching.service import Matcher
 from registry.db import Database
@@ -26,12 +25,10 @@ def test_a_profile_change_is_in_the_next_ranking_without_a_rebuild(db: Database,
     update_expert(db, b, current["version"], lambda doc: {
         **doc, "skills": [skill("large-language-models", 5), skill("transformers", 5)],
         "yearsExperience": 25, "verified": True})
-    started = time.perf_counter()
+    # How fast this happens is measured by bench/match_latency.py, not asserted here.
     second = matcher.rank(db, task_input())
-    elapsed = time.perf_counter() - started
 
     assert [c.expert_id for c in second.candidates][:2] == [b, a]
-    assert elapsed < 1.0
     report = matcher.last_refresh
     assert report.updated == (b,) and report.added == () and report.removed == ()
     assert report.queries <= 3

@@ -242,11 +242,6 @@ def test_overlapping_imports_leave_every_expert_once_and_whole(db: Database):
         s["skill"] for s in expected[sample["id"]]["skills"])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG registry/experts.py _DROP_OWNED: rewriting a profile deletes a shared work that only "
-    "it links to (DETACH DELETE of an orphan) and re-creates it, while a co-author's write "
-    "that matched the old node waits for its lock; that write then attaches to the deleted "
-    "node and the co-author silently loses the paper"))
 @pytest.mark.timeout(120)
 def test_coauthors_written_at_once_keep_their_shared_papers(db: Database):
     """Expert X has papers P1-P3 that nobody else lists yet; X's profile is written again
