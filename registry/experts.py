@@ -122,10 +122,15 @@ MATCH (e:Expert {id: r.expert})
 CREATE (e)-[:CONTRIBUTED {role: r.role, position: r.position}]->(p)
 """
 
+# A project's areas are the written document's: a kept project loses the ones it no longer has.
 _PROJECT_AREAS = """
 UNWIND $rows AS r
 MATCH (p:Project {id: r.project})
-MATCH (a:TechArea {id: r.area})
+OPTIONAL MATCH (p)-[old:IN_AREA]->()
+DELETE old
+WITH DISTINCT p, r
+UNWIND r.areas AS area
+MATCH (a:TechArea {id: area})
 MERGE (p)-[:IN_AREA]->(a)
 """
 
@@ -206,8 +211,7 @@ def _rows(docs: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
             row = {"expert": eid, "id": p["id"], "position": pos, "role": p.get("role"),
                    "props": props_p}
             out["led" if p["relation"] == "LED" else "contributed"].append(row)
-            for area in p.get("areas", ()):
-                out["project_areas"].append({"project": p["id"], "area": area})
+            out["project_areas"].append({"project": p["id"], "areas": list(p.get("areas", ()))})
         for pos, a in enumerate(doc.get("awards", ())):
             out["awards"].append({"expert": eid, "id": a["id"], "position": pos,
                                   "props": {k: v for k, v in a.items() if k != "id"}})

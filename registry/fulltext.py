@@ -3,7 +3,8 @@
 The text is folded (diacritics and đ removed, lower case) and split into words; every Lucene
 operator character is dropped, so input can never change the query's structure. Words are
 joined with AND (all must match); the last word may match as a prefix for type-ahead. At most
-``MAX_WORDS`` words of at most ``MAX_WORD_LENGTH`` characters are kept.
+``MAX_WORDS`` words (``MAX_ANY_WORDS`` when any may match) of at most ``MAX_WORD_LENGTH``
+characters are kept, each once.
 """
 
 from __future__ import annotations
@@ -16,19 +17,23 @@ __all__ = ["lucene_query", "words"]
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset("a an and the of for in on to with by or".split())
-MAX_WORDS = 12
+MAX_WORDS = 12  # all must match: a search box's words
+# Any may match: a task's description; its informative words spread beyond the first few.
+MAX_ANY_WORDS = 48
 # Longer than any real word; Lucene refuses a prefix query whose automaton passes 1000 states.
 MAX_WORD_LENGTH = 64
 
 
-def words(text: str) -> list[str]:
-    found = [w for w in _WORD.findall(fold(text or "")) if w not in _STOP][:MAX_WORDS]
-    return [w[:MAX_WORD_LENGTH] for w in found]
+def words(text: str, limit: int = MAX_WORDS) -> list[str]:
+    """The searchable words of ``text``, folded, without repeats, at most ``limit``."""
+    found = dict.fromkeys(w[:MAX_WORD_LENGTH] for w in _WORD.findall(fold(text or ""))
+                          if w not in _STOP)
+    return list(found)[:limit]
 
 
 def lucene_query(text: str, *, prefix_last: bool = False, any_word: bool = False) -> str | None:
     """A Lucene query for ``text``, or ``None`` when nothing searchable remains."""
-    terms = words(text)
+    terms = words(text, MAX_ANY_WORDS if any_word else MAX_WORDS)
     if not terms:
         return None
     parts = list(terms)

@@ -274,3 +274,19 @@ def test_coauthors_written_at_once_keep_their_shared_papers(db: Database):
         if counts != {x["id"]: 3, y["id"]: 3}:
             lost.append((attempt, counts))
     assert not lost, f"papers lost after {lost[0][0] + 1} concurrent writes: {lost[0][1]}"
+
+
+def test_a_rewrite_that_keeps_a_work_still_applies_its_changes(db: Database):
+    """Works a rewrite lists again are kept rather than re-created (the fix for the test
+    above); what the document now says about them must still be what is stored."""
+    def profile(areas: list[str], venue: str | None) -> dict[str, Any]:
+        return validate_profile(person(1, projects=[
+            {"title": "Vệ tinh quan sát", "relation": "LED", "startYear": 2020,
+             "areas": areas}], publications=[
+            {"title": "Ảnh vệ tinh", "year": 2021, "doi": "10.5555/kept", "venue": venue}]))
+
+    db.write(write_profiles, [profile(["semiconductor-chips", "robotics-automation"], "IGARSS")])
+    db.write(write_profiles, [profile(["semiconductor-chips"], None)])
+    stored = read_profile(db, profile([], None)["id"])
+    assert stored["projects"][0]["areas"] == ["semiconductor-chips"]
+    assert stored["publications"][0].get("venue") is None

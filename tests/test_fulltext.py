@@ -1,0 +1,24 @@
+"""What people type becomes a Lucene query that cannot change its own structure."""
+
+from __future__ import annotations
+
+from registry.fulltext import MAX_ANY_WORDS, MAX_WORDS, lucene_query, words
+
+
+def test_operators_are_dropped_and_text_folded():
+    assert lucene_query('Nguyễn Đức" OR title:x* AND (y)') == "nguyen AND duc AND title AND x AND y"
+
+
+def test_all_words_for_a_search_box_any_word_for_a_task():
+    text = " ".join(f"word{i}" for i in range(100))
+    assert len(lucene_query(text).split(" AND ")) == MAX_WORDS
+    assert len(lucene_query(text, any_word=True).split(" OR ")) == MAX_ANY_WORDS
+
+
+def test_repeated_words_count_once():
+    assert words("chip chip design chip") == ["chip", "design"]
+
+
+def test_prefix_for_type_ahead_and_nothing_searchable():
+    assert lucene_query("hoc ma", prefix_last=True) == "hoc AND (ma OR ma*)"
+    assert lucene_query("+-&|!(){}[]^~*?:\\/") is None
