@@ -189,11 +189,13 @@ def _refresh_check(matcher: Any, db: Database, task_id: str) -> dict[str, Any]:
 
     doc = original
     try:
-        # 1. A scalar change: the expert becomes unavailable and must move to the excluded list.
+        # 1. A scalar change: the expert becomes unavailable and must move from the page to
+        #    the excluded candidates (only the best 200 of which are listed).
+        excluded = ranking.excluded_total
         doc = update_expert(db, target, doc["version"],
                             lambda d: {**d, "availability": "UNAVAILABLE"})
         committed = time.perf_counter()
-        seconds, ranks = until(lambda r: any(e.expert_id == target for e in r.excluded)
+        seconds, ranks = until(lambda r: r.excluded_total == excluded + 1
                                and all(c.expert_id != target for c in r.candidates))
         out["unavailable"] = report(seconds, ranks, committed)
         # 2. A text change: a publication on the task's subject raises their text similarity.

@@ -34,6 +34,7 @@ __all__ = [
     "led_counts",
     "parse_profile",
     "record_from_profile",
+    "stamp",
     "to_skill_areas",
 ]
 
@@ -57,7 +58,7 @@ class EvidenceText:
 class ExpertRecord:
     id: str
     version: int
-    updated_at: Any
+    updated_at: str | None  # ``stamp(updatedAt)``
     visibility: str
     residence_country: str | None
     city: str | None
@@ -225,7 +226,7 @@ def parse_profile(doc: Mapping[str, Any], skill_areas: Mapping[str, tuple[str, .
                          | {p["id"] for p in projects}))
     documents = _documents(doc)
     record = ExpertRecord(
-        id=doc["id"], version=int(doc.get("version") or 0), updated_at=doc.get("updatedAt"),
+        id=doc["id"], version=int(doc.get("version") or 0), updated_at=stamp(doc.get("updatedAt")),
         visibility=_shared(doc.get("visibility") or "REGISTERED"),
         residence_country=_opt(doc.get("residenceCountry")), city=_opt(doc.get("city")),
         diaspora=_opt(doc.get("diaspora")),
@@ -248,6 +249,11 @@ def parse_profile(doc: Mapping[str, Any], skill_areas: Mapping[str, tuple[str, .
         last_active=_last_active(doc, day.year), doc_key=document_key(documents),
         eligibility=evaluate_eligibility(compute_facts(doc, on=day)))
     return ParsedProfile(record, documents, works, tuple(skills))
+
+
+def stamp(updated_at: Any) -> str | None:
+    """``updatedAt`` as the record keeps it (a string: one object instead of three)."""
+    return None if updated_at is None else str(updated_at)
 
 
 def _opt(value: Any) -> Any:

@@ -5,12 +5,15 @@ One :class:`Matcher` per process (:func:`get_matcher`). It holds the expert inde
 (an incremental read of what changed), and the model loader (``matching.models``), which
 picks up a newly trained model without a restart.
 
-A ranking runs: retrieve candidates the viewer may see (``matching.candidates``), compute
-their features in one vectorised pass (``matching.features``), apply the hard rules
-(``matching.hard_rules``; failures go to ``excluded`` with their reasons), score with the
-model in use, sort, and explain the requested page only (``matching.explain``). The result
-names the model (``transparent-v1`` or a learned model's id) and the strategic-technology
-list the task refers to.
+A ranking runs: retrieve candidates the viewer may see (``matching.candidates``; a few
+thousand at most), compute their features in one vectorised pass over those rows only
+(``matching.features``; text similarity is one sparse and one dense product over the
+candidates' rows, ``matching.text``), apply the hard rules (``matching.hard_rules``; failures
+go to ``excluded`` with their reasons), score with the model in use, sort, and explain the
+requested page only (``matching.explain``; the page's documents are read back from the
+graph, cached per expert). The result names the model (``transparent-v1`` or a learned
+model's id) and the strategic-technology list the task refers to. Speed and memory:
+``python -m bench.match_latency`` (figures in ``docs/benchmarks.md``).
 """
 
 from __future__ import annotations

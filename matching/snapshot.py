@@ -20,6 +20,7 @@ of the index; a removed expert's row is blanked and marked dead.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import threading
 import time
@@ -33,10 +34,16 @@ import numpy as np
 import scipy.sparse as sp
 
 from matching.eligibility import SchemeResult
-from matching.records import AVAILABILITY_LEVELS, EvidenceText, ParsedProfile, parse_profile
+from matching.records import (
+    AVAILABILITY_LEVELS,
+    EvidenceText,
+    ParsedProfile,
+    parse_profile,
+    stamp,
+)
 from matching.skillgraph import SkillGraph
 from matching.sparse import coo_rows, gather_ragged, replace_ragged, replace_rows
-from matching.text import TextModel
+from matching.text import TextModel, release_memory
 from registry.db import Database, run
 from registry.matcher_reads import (
     document_pages,
@@ -63,6 +70,7 @@ _OVERLAP_SECONDS = 5
 _BATCH = 5000
 _CACHED_DOCUMENTS = 4096  # experts whose documents the explanations keep at hand
 _CACHED_HITS = 128
+_FREEZE_FROM = 5000  # experts
 
 _CHANGED = """
 MATCH (e:Expert)
@@ -186,7 +194,14 @@ class ExpertIndex:
                 index.text.add(rows, parsed)
             index._finish(block)
             index._advance_watermark(listing)
+        release_memory()
         index.text.finish(index.n_rows)
+        if len(index.row_of) >= _FREEZE_FROM:
+            # The index's objects live as long as it does: out of the cyclic collector's
+            # sight, full collections do not walk them (0.1 s at 10,000 experts, a second
+            # at 100,000). They are still freed by reference counting (no cycles).
+            gc.collect()
+            gc.freeze()
         log.info("matcher index built: %d experts in %.2fs", len(index.row_of),
                  time.perf_counter() - started)
         return index
@@ -223,12 +238,12 @@ class ExpertIndex:
         else:
             changed = run(tx, _CHANGED, since=self.watermark, overlap=_OVERLAP_SECONDS)
         total = run(tx, _COUNT)[0]["n"]
-        stale = [r["id"] for r in changed if self._seen(r["id"]) != (r["version"],
-                                                                     r["updatedAt"])]
+        stale = [r["id"] for r in changed
+                 if self._seen(r["id"]) != (r["version"], stamp(r["updatedAt"]))]
         docs = read_matcher_profiles(tx, stale) if stale else {}
         return changed, total, docs
 
-    def _seen(self, expert_id: str) -> tuple[int, Any] | None:
+    def _seen(self, expert_id: str) -> tuple[int, str | None] | None:
         row = self.row_of.get(expert_id)
         record = self.records[row] if row is not None else None
         return None if record is None else (record.version, record.updated_at)

@@ -36,6 +36,7 @@ caller passes the documents (``matching.snapshot.ExpertIndex.documents``).
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import threading
 import time
@@ -53,7 +54,7 @@ from matching.records import EvidenceText, ParsedProfile
 from matching.sparse import replace_rows
 
 __all__ = ["EVIDENCE_SAMPLE_DOCS", "Corpus", "TextModel", "evidence_backend_available",
-           "fold_text"]
+           "fold_text", "release_memory"]
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,15 @@ EVIDENCE_SAMPLE_DOCS = 80_000
 70,000); beyond, it is fitted on a random sample of experts' documents."""
 _SAMPLE_SEED = 0
 _READ_EXPERTS = 2000  # experts per read of their documents
+
+
+def release_memory() -> None:
+    """Give the heap pages freed by a build or a fit back to the system (glibc keeps them
+    otherwise, and the process's resident size keeps the peak)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def evidence_backend_available() -> bool:
@@ -134,33 +144,95 @@ def _dot(m: sp.csr_matrix, q: _Query) -> np.ndarray:
         buf[q.cols] = 0.0
 
 
-def _row_norms(tf: sp.csr_matrix, idf: np.ndarray | None) -> np.ndarray:
-    """Each row's norm (of ``tf * idf`` with an idf)."""
-    if tf.nnz == 0:
-        return np.zeros(tf.shape[0], dtype=np.float32)
-    w = tf.data if idf is None else tf.data * idf[tf.indices]
-    sq = np.add.reduceat(np.square(w, dtype=np.float64),
-                         np.minimum(tf.indptr[:-1], tf.nnz - 1))
-    sq[np.diff(tf.indptr) == 0] = 0.0
-    return np.sqrt(sq).astype(np.float32)
+def _row_norms(tf: sp.csr_matrix, idf: np.ndarray | None, chunk: int = 1 << 22
+               ) -> np.ndarray:
+    """Each row's norm (of ``tf * idf`` with an idf), a few million values at a time."""
+    n = tf.shape[0]
+    out = np.zeros(n, dtype=np.float32)
+    indptr = tf.indptr
+    lo = 0
+    while lo < n:
+        hi = int(np.searchsorted(indptr, indptr[lo] + chunk, side="right")) - 1
+        hi = min(max(hi, lo + 1), n)
+        a, b = indptr[lo], indptr[hi]
+        if b > a:
+            w = tf.data[a:b] if idf is None else tf.data[a:b] * idf[tf.indices[a:b]]
+            sq = np.append(np.square(w, dtype=np.float64), 0.0)  # an end for empty rows
+            sums = np.add.reduceat(sq, indptr[lo:hi] - a)
+            sums[np.diff(indptr[lo:hi + 1]) == 0] = 0.0
+            out[lo:hi] = np.sqrt(sums)
+        lo = hi
+    return out
+
+
+def _stack_rows(blocks: list[sp.csr_matrix], n_cols: int) -> sp.csr_matrix:
+    """The blocks one under the other, each released once copied (no second full copy)."""
+    nnz = sum(b.nnz for b in blocks)
+    n = sum(b.shape[0] for b in blocks)
+    data = np.empty(nnz, dtype=np.float32)
+    indices = np.empty(nnz, dtype=np.int32)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    at = row = 0
+    while blocks:
+        b = blocks.pop(0)
+        data[at:at + b.nnz] = b.data
+        indices[at:at + b.nnz] = b.indices
+        indptr[row + 1:row + 1 + b.shape[0]] = b.indptr[1:] + at
+        at += b.nnz
+        row += b.shape[0]
+        del b
+    return sp.csr_matrix((data, indices, indptr), shape=(n, n_cols))
 
 
 @dataclass(frozen=True)
 class _Tfidf:
-    tf: sp.csr_matrix  # rows: the index's rows
+    """Term frequencies of the index's rows and the idf. The rows are a base matrix (as
+    built) and an overlay of the rows changed since: a profile change copies the overlay
+    (small), never the base. The overlay is folded into the base at an idf refit once it
+    holds a quarter of the rows."""
+
+    base: sp.csr_matrix  # rows [0, base.shape[0]) as built
+    overlay: sp.csr_matrix  # changed (and added) rows
+    where: np.ndarray  # per row: its row in the overlay, or -1 (in the base)
     idf: np.ndarray  # per hashed column; 0 for a term pruned by min_df / max_df
     norms: np.ndarray  # per row: the norm of tf * idf
     generation: int
 
     @classmethod
-    def fit(cls, tf: sp.csr_matrix, n_experts: int, generation: int) -> _Tfidf:
-        """idf (smooth, as scikit-learn's) from the rows' document frequencies."""
-        df = np.bincount(tf.indices, minlength=_HASH_FEATURES).astype(np.float64)
+    def fit(cls, base: sp.csr_matrix, n_experts: int, generation: int) -> _Tfidf:
+        empty = sp.csr_matrix((0, _HASH_FEATURES), dtype=np.float32)
+        where = np.full(base.shape[0], -1, dtype=np.int32)
+        return cls(base, empty, where, np.zeros(0, np.float32), np.zeros(0, np.float32),
+                   generation).refitted(n_experts, generation)
+
+    def refitted(self, n_experts: int, generation: int) -> _Tfidf:
+        """The idf (smooth, as scikit-learn's) from the rows' document frequencies, and the
+        norms under it; the overlay is folded into the base when it has grown large."""
+        base, overlay, where = self.base, self.overlay, self.where
+        if overlay.shape[0] > 0.25 * max(len(where), 1):
+            base = self.rows(np.arange(len(where)))
+            overlay = sp.csr_matrix((0, _HASH_FEATURES), dtype=np.float32)
+            where = np.full(len(where), -1, dtype=np.int32)
+        n_base = base.shape[0]
+        df = np.bincount(base.indices, minlength=_HASH_FEATURES).astype(np.float64)
+        hidden = np.flatnonzero(where[:n_base] >= 0)
+        if len(hidden):
+            df -= np.bincount(base[hidden].indices, minlength=_HASH_FEATURES)
+        if overlay.nnz:
+            df += np.bincount(overlay.indices, minlength=_HASH_FEATURES)
         idf = np.log((1.0 + n_experts) / (1.0 + df)) + 1.0
+        # A term no expert has is outside the fitted vocabulary (as scikit-learn's).
         if n_experts >= _MIN_DF_CORPUS:
             idf[(df < _MIN_DF) | (df > _MAX_DF * n_experts)] = 0.0
+        else:
+            idf[df < 1] = 0.0
         idf = idf.astype(np.float32)
-        return cls(tf, idf, _row_norms(tf, idf), generation)
+        norms = np.zeros(len(where), dtype=np.float32)
+        norms[:n_base] = _row_norms(base, idf)
+        moved = np.flatnonzero(where >= 0)
+        if len(moved):
+            norms[moved] = _row_norms(overlay, idf)[where[moved]]
+        return _Tfidf(base, overlay, where, idf, norms, generation)
 
     def query(self, text: str) -> tuple[_Query, _Query]:
         """The text's tf-idf vector (unit length, or zero) and that vector times idf: the
@@ -175,36 +247,78 @@ class _Tfidf:
         cols = q.indices.astype(np.intp)
         return _Query(cols, q.data.copy()), _Query(cols, q.data * self.idf[cols])
 
+    def _split(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Masks of ``rows`` kept in the base and in the overlay (with overlay rows)."""
+        pos = self.where[rows]
+        return pos < 0, pos
+
     def scores(self, rows: np.ndarray, q: _Query) -> np.ndarray:
         if len(rows) == 0 or q.nnz == 0:
             return np.zeros(len(rows), dtype=np.float32)
-        raw = _dot(self.tf[rows], q)
+        in_base, pos = self._split(rows)
+        raw = np.empty(len(rows), dtype=np.float32)
+        raw[in_base] = _dot(self.base[rows[in_base]], q)
+        if not in_base.all():
+            raw[~in_base] = _dot(self.overlay[pos[~in_base]], q)
         norms = self.norms[rows]
         return np.divide(raw, norms, out=np.zeros(len(rows), dtype=np.float32),
-                         where=norms > 0).astype(np.float32)
+                         where=norms > 0)
+
+    def rows(self, rows: np.ndarray) -> sp.csr_matrix:
+        """The rows' term frequencies, in the order given."""
+        rows = np.asarray(rows, dtype=np.intp)
+        in_base, pos = self._split(rows)
+        if in_base.all():
+            if len(rows) == self.base.shape[0] and np.array_equal(rows, np.arange(len(rows))):
+                return self.base
+            return self.base[rows]
+        if not in_base.any():
+            return self.overlay[pos]
+        if len(rows) == len(self.where) and np.array_equal(rows, np.arange(len(rows))):
+            grown = replace_rows(self.base, np.zeros(0, dtype=np.intp), self.base[:0],
+                                 len(rows))
+            moved = np.flatnonzero(~in_base)
+            return replace_rows(grown, moved, self.overlay[pos[moved]], len(rows))
+        parts = sp.vstack([self.base[rows[in_base]], self.overlay[pos[~in_base]]],
+                          format="csr")
+        order = np.concatenate([np.flatnonzero(in_base), np.flatnonzero(~in_base)])
+        return sp.csr_matrix(parts[np.argsort(order, kind="stable")], dtype=np.float32)
 
     def vectors(self, rows: np.ndarray) -> sp.csr_matrix:
         """The rows' normalised tf-idf vectors."""
-        sub = self.tf[rows]
-        sub.data = sub.data * self.idf[sub.indices]
+        sub = self.rows(rows)
         norms = self.norms[rows]
         scale = np.divide(1.0, norms, out=np.zeros(len(rows), dtype=np.float32),
                           where=norms > 0)
-        out = sp.diags(scale) @ sub
+        data = sub.data * self.idf[sub.indices] * np.repeat(scale, np.diff(sub.indptr))
+        out = sp.csr_matrix((data, sub.indices, sub.indptr), shape=sub.shape)
         out.eliminate_zeros()
-        return sp.csr_matrix(out, dtype=np.float32)
+        return out
 
     def replaced(self, rows: Sequence[int], texts: Sequence[str], n_rows: int) -> _Tfidf:
+        """Rows re-vectorised (removed experts: empty text), in the overlay."""
         rows_a = np.asarray(rows, dtype=np.intp)
-        block = _tf(texts) if len(texts) else sp.csr_matrix((0, _HASH_FEATURES),
-                                                             dtype=np.float32)
-        tf = replace_rows(self.tf, rows_a, block, n_rows)
-        norms = np.zeros(n_rows, dtype=np.float32)
-        have = min(len(self.norms), n_rows)
-        norms[:have] = self.norms[:have]
-        if len(rows_a):
-            norms[rows_a] = _row_norms(block, self.idf)
-        return _Tfidf(tf, self.idf, norms, self.generation)
+        where = self.where
+        if len(where) < n_rows:
+            where = np.concatenate([where, np.full(n_rows - len(where), -1, np.int32)])
+        norms = self.norms
+        if len(norms) < n_rows:
+            norms = np.concatenate([norms, np.zeros(n_rows - len(norms), np.float32)])
+        if len(rows_a) == 0:
+            return _Tfidf(self.base, self.overlay, where, self.idf, norms, self.generation)
+        where, norms = where.copy(), norms.copy()
+        block = _tf(texts)
+        n_over = self.overlay.shape[0]
+        new = where[rows_a] < 0
+        where[rows_a[new]] = np.arange(n_over, n_over + int(new.sum()), dtype=np.int32)
+        overlay = replace_rows(self.overlay, where[rows_a], block,
+                               n_over + int(new.sum()))
+        norms[rows_a] = _row_norms(block, self.idf)
+        return _Tfidf(self.base, overlay, where, self.idf, norms, self.generation)
+
+    def nbytes(self) -> int:
+        return sum(m.data.nbytes + m.indices.nbytes + m.indptr.nbytes
+                   for m in (self.base, self.overlay))
 
 
 # Evidence -------------------------------------------------------------------------------
@@ -348,7 +462,9 @@ class TextModel:
             self._grow_ndocs(n_rows)
             if self._blocks:
                 rows = np.concatenate([r for r, _ in self._blocks])
-                tf = sp.vstack([m for _, m in self._blocks], format="csr", dtype=np.float32)
+                blocks = [m for _, m in self._blocks]
+                self._blocks = []
+                tf = _stack_rows(blocks, _HASH_FEATURES)
                 if not np.array_equal(rows, np.arange(n_rows)):  # not the index's row order
                     tf = replace_rows(sp.csr_matrix((0, _HASH_FEATURES), dtype=np.float32),
                                       rows, tf, n_rows)
@@ -451,21 +567,29 @@ class TextModel:
             self._fit_evidence()
 
     def _refit_idf(self) -> None:
-        with self._lock:
-            current = self._tfidf
-            n_experts = len(self._row_of)
-        if current is None:
-            return
-        fresh = _Tfidf.fit(current.tf, n_experts, self._next_generation())
-        with self._lock:
-            latest = self._tfidf
-            if latest is not None and latest.tf is not current.tf:
-                # Rows changed meanwhile: same term frequencies, norms under the new idf.
-                fresh = _Tfidf(latest.tf, fresh.idf, _row_norms(latest.tf, fresh.idf),
-                               fresh.generation)
-            self._tfidf = fresh
-            self._fitted_experts, self._changes = n_experts, 0
-            self.vocabulary_fits += 1
+        """Refit the idf from the stored rows (no text is read), off the lock; if rows
+        changed meanwhile, again (the last attempt under the lock)."""
+        for attempt in range(3):
+            with self._lock:
+                current = self._tfidf
+                n_experts = len(self._row_of)
+            if current is None:
+                return
+            if attempt == 2:
+                with self._lock:
+                    fresh = self._tfidf.refitted(n_experts, self._next_generation())
+                    self._install_idf(fresh, n_experts)
+                return
+            fresh = current.refitted(n_experts, self._next_generation())
+            with self._lock:
+                if self._tfidf is current:
+                    self._install_idf(fresh, n_experts)
+                    return
+
+    def _install_idf(self, fresh: _Tfidf, n_experts: int) -> None:
+        self._tfidf = fresh
+        self._fitted_experts, self._changes = n_experts, 0
+        self.vocabulary_fits += 1
 
     def _fit_evidence(self) -> None:
         """Fit the evidence ranker on the corpus (or a sample of it) and give every expert a
@@ -507,6 +631,7 @@ class TextModel:
             self.fits += 1
             self.last_fit_seconds = time.perf_counter() - started
             self.last_fit_documents = n_docs
+        release_memory()
         log.info("evidence index fitted on %d documents in %.2fs%s", n_docs,
                  self.last_fit_seconds, " (sample)" if state and state.sampled else "")
 
@@ -553,8 +678,7 @@ class TextModel:
         del texts, authors
         # ... then every document, projected into its topic space.
         state = _Evidence(index, n_rows, generation, sampled=True, fitted_on=len(row_of))
-        P = np.zeros((n_rows, index.dimensions), dtype=np.float32)
-        counts = np.zeros(n_rows, dtype=np.float32)
+        P, counts = state.P, state.counts  # summed in place
         n_docs = 0
         for page in corpus.pages():
             z = index.project([text for _, text, _ in page])
@@ -566,13 +690,15 @@ class TextModel:
                         doc_pos.append(k)
                         rows.append(row)
             if rows:
+                touched, at = np.unique(rows, return_inverse=True)
                 incidence = sp.csr_matrix(
-                    (np.ones(len(rows), np.float32), (rows, doc_pos)),
-                    shape=(n_rows, len(page)))
-                P += incidence @ z
+                    (np.ones(len(rows), np.float32), (at, doc_pos)),
+                    shape=(len(touched), len(page)))
+                P[touched] += incidence @ z
                 counts += np.bincount(rows, minlength=n_rows).astype(np.float32)
             n_docs += len(page)
-        state.set_rows(alive, P[alive], counts[alive])
+        state.norms[:] = np.linalg.norm(P, axis=1)
+        state.known[alive] = True
         return state, n_docs
 
     def _schedule(self) -> None:
@@ -669,7 +795,7 @@ class TextModel:
         tfidf = self._tfidf
         if tfidf is None or q is None:
             return np.zeros(self._n_rows)
-        return tfidf.scores(np.arange(tfidf.tf.shape[0]), q).astype(float)
+        return tfidf.scores(np.arange(len(tfidf.where)), q).astype(float)
 
     def similarity(self, query: str, rows: np.ndarray, reference: np.ndarray) -> np.ndarray:
         """Similarity of ``rows`` to ``query`` in [0, 1]: each signal over its maximum among
@@ -793,7 +919,7 @@ class TextModel:
         out: dict[str, int] = {}
         t = self._tfidf
         if t is not None:
-            out["tfidf.tf"] = t.tf.data.nbytes + t.tf.indices.nbytes + t.tf.indptr.nbytes
+            out["tfidf.tf"] = t.nbytes()
             out["tfidf.idf+norms"] = t.idf.nbytes + t.norms.nbytes
         s = self._evidence
         if s is not None:
