@@ -49,6 +49,7 @@ from matching.features import FEATURES, FeatureMatrix, compute_features, task_qu
 from matching.hard_rules import (
     AVAILABILITY,
     ROLE_ELIGIBILITY,
+    HardRuleOutcome,
     RuleFailure,
     check_hard_rules,
     role_schemes,
@@ -126,8 +127,7 @@ class Ranking:
 class _Scored:
     fm: FeatureMatrix
     scores: np.ndarray
-    failures: list[list[RuleFailure]]
-    role: list[SchemeResult | None]
+    rules: HardRuleOutcome
     model: LoadedModel
     candidates: CandidateSet
 
@@ -241,7 +241,7 @@ class Matcher:
         outcome = (check_hard_rules(index, spec, fm.rows) if rules is None
                    else check_hard_rules(index, spec, fm.rows, rules=rules))
         model = self.model
-        return _Scored(fm, _scores(model, fm.X), outcome.failures, outcome.role, model, found)
+        return _Scored(fm, _scores(model, fm.X), outcome, model, found)
 
     def features_for(self, db: Database, task: Any, expert_ids: Sequence[str], *,
                      viewer: Viewer = ADMIN) -> tuple[FeatureMatrix, np.ndarray]:
@@ -278,7 +278,7 @@ class Matcher:
         hits = graph_hits(db, index, spec, filter)
         with index.lock:
             s = self._score(index, spec, hits, viewer=viewer, filter=filter, chosen=chosen)
-            passed = np.array([not f for f in s.failures], dtype=bool)
+            passed = s.rules.passed
             ids = np.array(s.fm.ids, dtype=object)
             ok = np.flatnonzero(passed)
             ok = ok[np.lexsort((ids[ok], -s.scores[ok]))]
@@ -286,8 +286,9 @@ class Matcher:
             bad = np.flatnonzero(~passed)
             bad = bad[np.lexsort((ids[bad], -s.scores[bad]))]
             candidates = self._explain(db, index, spec, s, page, offset)
-        excluded = tuple(Excluded(s.fm.ids[i], round(float(s.scores[i]), 6),
-                                  tuple(s.failures[i]), s.role[i]) for i in bad[:MAX_EXCLUDED])
+            excluded = tuple(Excluded(s.fm.ids[i], round(float(s.scores[i]), 6),
+                                      tuple(s.rules.failures_of(i)), s.rules.role[i])
+                             for i in bad[:MAX_EXCLUDED])
         return Ranking(
             task_id=spec.id, candidates=candidates, excluded=excluded, excluded_total=len(bad),
             total_count=len(ok), has_next_page=offset + len(page) < len(ok),
@@ -316,7 +317,7 @@ class Matcher:
                 matched_skills=tuple(matched), missing_skills=tuple(missing),
                 evidence=tuple(evidence_items(found.get(s.fm.ids[i], []))),
                 eligibility=tuple(r for r in index.eligibility(row) if r.scheme_id in schemes),
-                role_eligibility=s.role[i],
+                role_eligibility=s.rules.role[i],
                 features={f: round(float(v), 6) for f, v in zip(FEATURES, s.fm.X[i])},
                 cursor=encode_cursor(offset + k + 1)))
         return tuple(out)
@@ -344,11 +345,8 @@ class Matcher:
         with index.lock:
             s = self._score(index, spec, hits, viewer=viewer, filter=None,
                             rules=(AVAILABILITY, ROLE_ELIGIBILITY))
-            member_ok = np.array([all(f.rule != AVAILABILITY for f in fs) for fs in s.failures],
-                                 dtype=bool)
-            lead_ok = np.array([not fs for fs in s.failures], dtype=bool)
-            return form_team(index, s.fm, s.scores, size=size, lead_ok=lead_ok,
-                             member_ok=member_ok, lead_eligibility=s.role,
+            return form_team(index, s.fm, s.scores, size=size, lead_ok=s.rules.passed,
+                             member_ok=s.rules.available, lead_eligibility=s.rules.role,
                              model_id=s.model.model_id)
 
     def eligibility(self, db: Database, expert_id: str) -> list[SchemeResult]:

@@ -65,7 +65,7 @@ _TFIDF_SHARE = 0.25
 _MIN_DF_CORPUS = 50  # below this many experts every term counts (min_df=1, max_df=1.0)
 _MIN_DF, _MAX_DF = 2, 0.9
 _HASH_FEATURES = 2**21
-_CACHED_QUERIES = 64
+_CACHED_QUERIES = 512
 _CACHED_VECTORS = 2048  # experts whose documents' topic vectors the explanations keep
 _REFIT_SHARE = 0.2  # changed experts, as a share of those fitted on, before a refit
 EVIDENCE_SAMPLE_DOCS = 80_000
