@@ -38,11 +38,19 @@ function number(n) {
   return Math.abs(n) >= 10000 ? formatNumber(n) : String(n);
 }
 
+/** The enum type whose labels show a param's values, if any. */
+function enumOf(name, params) {
+  if (name === "allowed" && params.code === "WRONG_ROLE") return "Role";
+  if (name === "value") return FIELD_ENUMS[params.field] || null;
+  return null;
+}
+
+/** A param as the page shows it: numbers formatted, kinds and fields named, enums labelled. */
 function shown(name, value, params) {
   if (typeof value === "number") return number(value);
   if (name === "kind") return t(`fieldError.kind.${value}`);
   if (name === "field") return segmentLabel(value);
-  const type = name === "allowed" && params.code === "WRONG_ROLE" ? "Role" : name === "value" ? FIELD_ENUMS[params.field] : null;
+  const type = enumOf(name, params);
   const one = (v) => (type ? enumLabel(type, v) : String(v));
   return Array.isArray(value) ? value.map(one).join(", ") : one(value);
 }
