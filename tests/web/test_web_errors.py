@@ -118,6 +118,8 @@ _CHECK = """async () => {
       fields: [{ path: 'first', code: 'OUT_OF_RANGE', reason: 'x', params: { min: 0, max: 100 } }] } }] }),
     refused: ui.errorText({ message: 'only the lead', errors: [{ extensions: { code: 'FORBIDDEN', notAllowedCode: 'NOT_OWNER' } }] }),
     unknown: ui.errorText({ message: 'Some new failure', errors: [{ extensions: { code: 'TEAPOT' } }] }),
+    gateway: ui.errorText({ message: 'HTTP 502', errors: [], status: 502 }),
+    limited: ui.errorText({ message: 'Too many requests', errors: [], status: 429 }),
     closed: p.resultText({ __typename: 'NotAllowed', code: 'TASK_CLOSED', reason: 'task is closed' }),
   };
 }"""
@@ -135,4 +137,6 @@ def test_codes_the_pages_do_not_know_fall_back_to_the_english_reason(page):
     assert got["badInput"] == "Số lượng mỗi trang: Phải từ 0 đến 100."
     assert got["refused"] == "Chỉ người sở hữu bản ghi này (hoặc quản trị viên) được làm việc này."
     assert got["unknown"] == "Some new failure"
+    assert got["gateway"] == "Máy chủ tạm thời không phản hồi. Thử lại sau ít phút."
+    assert got["limited"] == "Bạn gửi quá nhiều yêu cầu. Chờ một lát rồi thử lại."
     assert got["closed"].startswith("Nhiệm vụ đã đóng")

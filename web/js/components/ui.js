@@ -101,6 +101,9 @@ export function errorText(err) {
     const text = codeText(e.extensions && e.extensions.code, e);
     if (text) return text;
   }
+  // A refusal without a GraphQL body (a proxy's, or a body too large to read).
+  if (!(err.errors || []).length && err.status === 413) return t("error.tooLarge");
+  if (!(err.errors || []).length && err.status >= 500) return t("error.serverDown");
   return err.message || t("error.generic");
 }
 

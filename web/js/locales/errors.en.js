@@ -69,6 +69,7 @@ export const errorsEn = {
   "error.conflict": "The data changed elsewhere meanwhile; reload the page and try again.",
   "error.invalid": "What was sent is not valid.",
   "error.tooLarge": "What was sent is too large; split it into several parts.",
+  "error.serverDown": "The server is not answering right now. Try again in a few minutes.",
   "error.badRequest": "The server did not understand this request; reload the page.",
 
   "notAllowed.ROLE": "Your account's role does not allow this.",

@@ -70,6 +70,7 @@ export const errorsVi = {
   "error.conflict": "Dữ liệu vừa được thay đổi ở nơi khác; hãy tải lại trang rồi làm lại.",
   "error.invalid": "Dữ liệu gửi lên chưa hợp lệ.",
   "error.tooLarge": "Dữ liệu gửi lên quá lớn; hãy chia thành nhiều phần.",
+  "error.serverDown": "Máy chủ tạm thời không phản hồi. Thử lại sau ít phút.",
   "error.badRequest": "Máy chủ không hiểu yêu cầu này; hãy tải lại trang.",
 
   "notAllowed.ROLE": "Vai trò của tài khoản bạn không được làm việc này.",
