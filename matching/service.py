@@ -62,7 +62,7 @@ from matching.task import TaskSpec, task_from_input, task_from_saved
 from matching.teams import Team, form_team
 from matching.text import TextModel
 from registry.db import Database
-from registry.errors import FieldError, NotFound, ValidationError
+from registry.errors import Code, NotFound, ValidationError
 from registry.search import ExpertFilter, Viewer, decode_cursor, encode_cursor
 from registry.settings import get_settings
 from seed.reference import load_eligibility
@@ -271,7 +271,8 @@ class Matcher:
         comes with every page.
         """
         if not 0 <= first <= MAX_FIRST:
-            raise ValidationError([FieldError("first", f"must be between 0 and {MAX_FIRST}")])
+            raise ValidationError.at("first", Code.OUT_OF_RANGE,
+                                     f"must be between 0 and {MAX_FIRST}", min=0, max=MAX_FIRST)
         offset = decode_cursor(after)
         index = self.index(db)
         spec = self.task(db, task, index)
@@ -325,7 +326,8 @@ class Matcher:
     def similar_experts(self, db: Database, expert_id: str, *, first: int = 10,
                         viewer: Viewer = ANONYMOUS) -> list[SimilarExpert]:
         if not 0 <= first <= MAX_FIRST:
-            raise ValidationError([FieldError("first", f"must be between 0 and {MAX_FIRST}")])
+            raise ValidationError.at("first", Code.OUT_OF_RANGE,
+                                     f"must be between 0 and {MAX_FIRST}", min=0, max=MAX_FIRST)
         index = self.index(db)
         with index.lock:
             visible = visible_mask(index, viewer)
@@ -338,7 +340,8 @@ class Matcher:
                        viewer: Viewer = ANONYMOUS) -> Team:
         """A lead eligible for the task's role and members covering its required skills."""
         if not 1 <= size <= 30:
-            raise ValidationError([FieldError("size", "must be between 1 and 30")])
+            raise ValidationError.at("size", Code.OUT_OF_RANGE, "must be between 1 and 30",
+                                     min=1, max=30)
         index = self.index(db)
         spec = self.task(db, task, index)
         hits = graph_hits(db, index, spec)

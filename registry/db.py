@@ -17,7 +17,13 @@ import neo4j
 from neo4j import GraphDatabase, ManagedTransaction
 from neo4j import exceptions as nx
 
-from registry.errors import DatabaseUnavailable, FieldError, RegistryError, ValidationError
+from registry.errors import (
+    Code,
+    DatabaseUnavailable,
+    FieldError,
+    RegistryError,
+    ValidationError,
+)
 from registry.settings import Settings, get_settings
 
 __all__ = ["Database", "run", "run_single", "count_queries", "local_server_for"]
@@ -69,7 +75,7 @@ def _translate(exc: Exception) -> RegistryError:
         for key in ("orcid", "email", "code", "tokenHash", "slug"):
             if f"`{key}`" in msg or f"'{key}'" in msg:
                 prop = key
-        return ValidationError([FieldError(prop, "a record with this value already exists")])
+        return ValidationError([FieldError(prop, Code.ALREADY_EXISTS, "a record with this value already exists")])
     if isinstance(exc, nx.AuthError):
         return DatabaseUnavailable("the graph database refused our credentials")
     if isinstance(exc, (nx.ServiceUnavailable, nx.SessionExpired, nx.DriverError, OSError)):

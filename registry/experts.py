@@ -278,9 +278,10 @@ def create_expert(db: Database, raw: dict[str, Any], *, registered_by: str | Non
 
     def work(tx: ManagedTransaction) -> dict[str, Any]:
         if expert_exists(tx, doc["id"]):
-            from registry.errors import FieldError, ValidationError
+            from registry.errors import Code, ValidationError
 
-            raise ValidationError([FieldError("id", "an expert with this id exists already")])
+            raise ValidationError.at("id", Code.ALREADY_EXISTS,
+                                     "an expert with this id exists already")
         write_profiles(tx, [doc])
         audit.record(tx, actor_id=registered_by, action=audit.AuditAction.EXPERT_REGISTERED,
                      subject_kind="Expert", subject_id=doc["id"])

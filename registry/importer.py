@@ -35,7 +35,7 @@ from neo4j import ManagedTransaction
 
 from registry import audit
 from registry.db import Database
-from registry.errors import RegistryError, ValidationError
+from registry.errors import Code, FieldError, RegistryError, ValidationError
 from registry.experts import existing_hashes, write_profiles
 from registry.import_formats import (
     CSV_COLUMNS,
@@ -68,11 +68,17 @@ _RECORD_ONLY = ("kind", "meta", "links")
 
 @dataclass(frozen=True)
 class RejectedRow:
-    """A row that was not imported: its line in the file, why, and the start of its text."""
+    """A row that was not imported: its line in the file, why (each problem with its path,
+    ``""`` for the row as a whole, and code), and the start of its text."""
 
     line: int
-    reason: str
+    errors: tuple[FieldError, ...]
     raw_text: str
+
+    @property
+    def reason(self) -> str:
+        """Every problem in English, ``path: reason`` joined by ``; ``."""
+        return "; ".join(str(e) for e in self.errors)
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.reason}"
@@ -191,7 +197,8 @@ class _Writer:
                     one = self.db.write(self._work, [doc])
                 except ValidationError as exc:
                     with self.lock:
-                        self.result.rejected.append(RejectedRow(line, _reason(exc), _text(row)))
+                        self.result.rejected.append(
+                            RejectedRow(line, tuple(exc.errors), _text(row)))
                     continue
                 counts.created += one.created
                 counts.updated += one.updated
@@ -202,36 +209,36 @@ class _Writer:
             self.result.unchanged += counts.unchanged
 
 
-def _reason(exc: ValidationError) -> str:
-    return "; ".join(f"{e.path}: {e.reason}" for e in exc.errors)
-
-
 # ---------------------------------------------------------------------------------------------
 # The import loop
 # ---------------------------------------------------------------------------------------------
 
 
-def _validate_many(raws: list[dict[str, Any]]) -> list[tuple[dict[str, Any] | None, str | None]]:
-    """Validate profile documents: (document, None) or (None, reason) each. Module-level, so
+_Checked = tuple[dict[str, Any] | None, tuple[FieldError, ...]]
+
+
+def _validate_many(raws: list[dict[str, Any]]) -> list[_Checked]:
+    """Validate profile documents: (document, ()) or (None, errors) each. Module-level, so
     worker processes can run it."""
-    out: list[tuple[dict[str, Any] | None, str | None]] = []
+    out: list[_Checked] = []
     for raw in raws:
         try:
-            out.append((validate_profile(raw), None))
+            out.append((validate_profile(raw), ()))
         except ValidationError as exc:
-            out.append((None, _reason(exc)))
+            out.append((None, tuple(exc.errors)))
     return out
 
 
 def _candidate(row: Row, result: ImportResult) -> dict[str, Any] | None:
     """The row's profile document to validate, or None after recording why it is left out."""
     if row.error is not None:
-        result.rejected.append(RejectedRow(row.line, row.error, _text(row)))
+        result.rejected.append(RejectedRow(row.line, (row.error,), _text(row)))
         return None
     raw = row.value
     if not isinstance(raw, dict):
-        result.rejected.append(RejectedRow(
-            row.line, f"must be a JSON object of profile fields (got {type(raw).__name__})",
+        result.rejected.append(RejectedRow(row.line, (FieldError(
+            "", Code.NOT_OBJECT,
+            f"must be a JSON object of profile fields (got {type(raw).__name__})"),),
             _text(row)))
         return None
     if "kind" in raw:
@@ -263,7 +270,7 @@ def _chunks(rows: Iterable[Row], size: int, result: ImportResult, bar: Any
 
 
 def _validated(chunks: Iterator[tuple[list[Row], list[dict[str, Any]]]], workers: int
-               ) -> Iterator[tuple[list[Row], list[tuple[dict[str, Any] | None, str | None]]]]:
+               ) -> Iterator[tuple[list[Row], list[_Checked]]]:
     """Validation results chunk by chunk, in order; in worker processes when ``workers``."""
     if workers < 1:
         for kept, raws in chunks:
@@ -313,15 +320,16 @@ def _import(db: Database, rows: Iterable[Row], *, batch_size: int, registered_by
     try:
         for kept, checked in validated:
             batch: list[tuple[int, dict[str, Any], Row]] = []
-            for row, (doc, reason) in zip(kept, checked):
+            for row, (doc, errors) in zip(kept, checked):
                 if doc is None:
-                    result.rejected.append(RejectedRow(row.line, str(reason), _text(row)))
+                    result.rejected.append(RejectedRow(row.line, errors, _text(row)))
                     continue
                 first = first_line.get(doc["id"])
                 if first is not None:
-                    result.rejected.append(RejectedRow(
-                        row.line, f"duplicate of line {first} (same identity, expert id "
-                                  f"{doc['id']})", _text(row)))
+                    result.rejected.append(RejectedRow(row.line, (FieldError(
+                        "", Code.DUPLICATE_ROW, f"duplicate of line {first} (same identity, "
+                        f"expert id {doc['id']})", {"line": first, "value": doc["id"]}),),
+                        _text(row)))
                     continue
                 first_line[doc["id"]] = row.line
                 if registered_by:

@@ -27,7 +27,14 @@ from neo4j import ManagedTransaction
 
 from registry import audit
 from registry.db import Database, run, run_single
-from registry.errors import NotAllowed, NotFound, ValidationError, VersionConflict
+from registry.errors import (
+    Code,
+    NotAllowed,
+    NotAllowedCode,
+    NotFound,
+    ValidationError,
+    VersionConflict,
+)
 from registry.validation import Validator
 
 __all__ = [
@@ -295,7 +302,7 @@ def _decode_cursor(v: Validator, kind: str, cursor: str | None) -> tuple[str | N
             return key, ident
     except (ValueError, TypeError, AttributeError, binascii.Error):
         pass
-    v.add("after", "is not a cursor of this list; pass the endCursor of the previous page")
+    v.add("after", Code.INVALID_CURSOR, "is not a cursor of this list; pass the endCursor of the previous page")
     return None, None
 
 
@@ -315,7 +322,7 @@ def _given(raw: Mapping[str, Any], key: str, default: Any) -> Any:
 def _code(v: Validator, value: Any, *, required: bool) -> str | None:
     text = v.required_str("code", value, max_length=40, required=required)
     if text is not None and not _CODE.fullmatch(text):
-        v.add("code", "must be upper-case letters and digits joined by '-', '.' or '/', "
+        v.add("code", Code.INVALID_CODE, "must be upper-case letters and digits joined by '-', '.' or '/', "
                       "such as NV-2026-001")
         return None
     return text
@@ -324,41 +331,41 @@ def _code(v: Validator, value: Any, *, required: bool) -> str | None:
 def _areas(v: Validator, raw: Mapping[str, Any], *, required: bool) -> list[str | None]:
     items = v.list_max("areas", raw.get("areas") or [], max_items=20) or []
     if required and not items and not any(e.path == "areas" for e in v.errors):
-        v.add("areas", "must name at least one strategic-technology group")
+        v.add("areas", Code.TOO_FEW, "must name at least one strategic-technology group", min=1)
     out: list[str | None] = []
     for i, item in enumerate(items):
         area = v.slug(f"areas.{i}", item, max_length=100)
         if area is not None and area in out:
-            v.add(f"areas.{i}", f"is listed twice ({area})")
+            v.add(f"areas.{i}", Code.DUPLICATE, f"is listed twice ({area})", value=area)
         out.append(area)
     return out
 
 
 def _flag(v: Validator, path: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        v.add(path, f"must be true or false (got {value!r})")
+        v.add(path, Code.NOT_BOOLEAN, f"must be true or false (got {value!r})")
     return value is True
 
 
 def _requirement_list(v: Validator, raw: Mapping[str, Any]) -> list[dict[str, Any]]:
     items = v.list_max("requirements", raw.get("requirements"), max_items=50)
     if items == []:
-        v.add("requirements", "must name at least one skill")
+        v.add("requirements", Code.TOO_FEW, "must name at least one skill", min=1)
     out: list[dict[str, Any]] = []
     for i, item in enumerate(items or []):
         p = f"requirements.{i}"
         if not isinstance(item, Mapping):
-            v.add(p, "must be a mapping with skill, weight, mustHave and minLevel")
+            v.add(p, Code.NOT_OBJECT, "must be a mapping with skill, weight, mustHave and minLevel")
             out.append({"skill": None})
             continue
         for key in sorted(k for k in item if k not in _REQUIREMENT_KEYS):
-            v.add(f"{p}.{key}", "is not a requirement field")
+            v.add(f"{p}.{key}", Code.UNKNOWN_FIELD, "is not a requirement field")
         skill = v.slug(f"{p}.skill", item.get("skill"), max_length=100)
         if skill is not None and any(r["skill"] == skill for r in out):
-            v.add(f"{p}.skill", f"is listed twice ({skill})")
+            v.add(f"{p}.skill", Code.DUPLICATE, f"is listed twice ({skill})", value=skill)
         weight = v.number(f"{p}.weight", _given(item, "weight", 1.0), min=0, max=1)
         if weight == 0:
-            v.add(f"{p}.weight", "must be greater than 0 (leave the skill out instead)")
+            v.add(f"{p}.weight", Code.NOT_POSITIVE, "must be greater than 0 (leave the skill out instead)")
         out.append({"skill": skill, "weight": weight,
                     "mustHave": _flag(v, f"{p}.mustHave", _given(item, "mustHave", False)),
                     "minLevel": v.integer(f"{p}.minLevel", _given(item, "minLevel", 1),
@@ -370,9 +377,9 @@ def _validate_task(raw: Any) -> tuple[Validator, dict[str, Any]]:
     """Check a task document without the database; returns the collector and the document."""
     v = Validator()
     if not isinstance(raw, Mapping):
-        raise ValidationError("task", "must be a mapping of task fields")
+        raise ValidationError.at("task", Code.NOT_OBJECT, "must be a mapping of task fields")
     for key in sorted(str(k) for k in raw if k not in _TASK_KEYS)[:10]:
-        v.add(key, "is not a task field")
+        v.add(key, Code.UNKNOWN_FIELD, "is not a task field")
     d: dict[str, Any] = {"code": _code(v, raw.get("code"), required=False)}
     d["title"] = v.required_str("title", raw.get("title"), max_length=200)
     d["description"] = v.required_str("description", raw.get("description"),
@@ -388,16 +395,18 @@ def _validate_task(raw: Any) -> tuple[Validator, dict[str, Any]]:
         d["chiefEngineerKind"] = v.choice("chiefEngineerKind", raw.get("chiefEngineerKind"),
                                           CHIEF_ENGINEER_KINDS)
     elif d["roleSought"] is not None and raw.get("chiefEngineerKind") is not None:
-        v.add("chiefEngineerKind", "applies only when roleSought is CHIEF_ENGINEER")
+        v.add("chiefEngineerKind", Code.NOT_APPLICABLE,
+              "applies only when roleSought is CHIEF_ENGINEER",
+              field="roleSought", value="CHIEF_ENGINEER")
     d["minYears"] = v.integer("minYears", _given(raw, "minYears", 0), min=0, max=60)
     d["languages"] = v.languages("languages", _given(raw, "languages", []), required=False)
     d["onsite"] = v.choice("onsite", raw.get("onsite"), ONSITE_MODES)
     d["locationCountry"] = d["locationCity"] = None
     location = raw.get("location")
     if location is None and d["onsite"] in ("ONSITE", "HYBRID"):
-        v.add("location", "is required unless onsite is REMOTE")
+        v.add("location", Code.REQUIRED, "is required unless onsite is REMOTE")
     elif location is not None and not isinstance(location, Mapping):
-        v.add("location", "must be a mapping with country and city")
+        v.add("location", Code.NOT_OBJECT, "must be a mapping with country and city")
     elif location is not None:
         d["locationCountry"] = v.country("location.country", location.get("country"))
         d["locationCity"] = v.optional_str("location.city", location.get("city"),
@@ -427,18 +436,24 @@ def _check_references(tx: ManagedTransaction, v: Validator, d: dict[str, Any]) -
                      programmeId=d.get("programmeId"))
     assert row is not None
     if d["techListId"] and not row["listKnown"]:
-        v.add("techListId", f"is not a strategic-technology list in the registry "
-                            f"(got {d['techListId']!r})")
+        v.add("techListId", Code.UNKNOWN_REFERENCE, "is not a strategic-technology list in "
+              f"the registry (got {d['techListId']!r})", kind="techList", value=d["techListId"])
     for i, area in enumerate(d["areas"]):
         if area in row["missingAreas"]:
-            v.add(f"areas.{i}", f"is not a strategic-technology group (got {area!r})")
+            v.add(f"areas.{i}", Code.UNKNOWN_REFERENCE,
+                  f"is not a strategic-technology group (got {area!r})", kind="techArea",
+                  value=area)
         elif area in row["otherListAreas"] and row["listKnown"]:
-            v.add(f"areas.{i}", f"is not a group of list {d['techListId']}")
+            v.add(f"areas.{i}", Code.NOT_IN_LIST, f"is not a group of list {d['techListId']}",
+                  list=d["techListId"], value=area)
     for i, r in enumerate(d.get("requirements", ())):
         if r["skill"] in row["missingSkills"]:
-            v.add(f"requirements.{i}.skill", f"is not a skill of the taxonomy ({r['skill']!r})")
+            v.add(f"requirements.{i}.skill", Code.UNKNOWN_REFERENCE,
+                  f"is not a skill of the taxonomy ({r['skill']!r})", kind="skill",
+                  value=r["skill"])
     if d.get("programmeId") and not row["programmeKnown"]:
-        v.add("programmeId", "is not a programme in the registry")
+        v.add("programmeId", Code.UNKNOWN_REFERENCE, "is not a programme in the registry",
+              kind="programme", value=d["programmeId"])
     return row["programmeLead"]
 
 
@@ -466,16 +481,17 @@ def _task_input(t: Task) -> dict[str, Any]:
 def _account_role(tx: ManagedTransaction, account_id: str, action: str) -> str:
     row = run_single(tx, _ACCOUNT, id=account_id)
     if row is None or row["revoked"] or row["role"] not in _POSTER_ROLES:
-        raise NotAllowed(f"only a programme lead or an admin may {action}")
+        raise NotAllowed(NotAllowedCode.ROLE, f"only a programme lead or an admin may {action}")
     return row["role"]
 
 
 def _validate_programme(raw: Any) -> tuple[Validator, dict[str, Any]]:
     v = Validator()
     if not isinstance(raw, Mapping):
-        raise ValidationError("programme", "must be a mapping of programme fields")
+        raise ValidationError.at("programme", Code.NOT_OBJECT,
+                                 "must be a mapping of programme fields")
     for key in sorted(str(k) for k in raw if k not in _PROGRAMME_KEYS)[:10]:
-        v.add(key, "is not a programme field")
+        v.add(key, Code.UNKNOWN_FIELD, "is not a programme field")
     d = {"code": _code(v, raw.get("code"), required=True),
          "title": v.required_str("title", raw.get("title"), max_length=200),
          "description": v.optional_str("description", raw.get("description"),
@@ -500,16 +516,20 @@ def create_programme(db: Database, *, created_by: str, data: Mapping[str, Any]) 
     def work(tx: ManagedTransaction) -> Programme:
         role = _account_role(tx, created_by, "create programmes")
         if lead != created_by and role != "ADMIN":
-            raise NotAllowed("only an admin may create a programme led by someone else")
+            raise NotAllowed(NotAllowedCode.ROLE,
+                             "only an admin may create a programme led by someone else")
         v = Validator()
         v.errors.extend(v0.errors)
         if lead != created_by:
             row = run_single(tx, _ACCOUNT, id=lead)
             if row is None or row["revoked"] or row["role"] not in _POSTER_ROLES:
-                v.add("leadAccountId", "must be the account of a programme lead or an admin")
+                v.add("leadAccountId", Code.WRONG_ROLE,
+                      "must be the account of a programme lead or an admin",
+                      allowed=["PROGRAMME_LEAD", "ADMIN"])
         _check_references(tx, v, doc)
         if doc["code"] and run_single(tx, _PROGRAMME_CODE_TAKEN, code=doc["code"]):
-            v.add("code", f"is used by another programme ({doc['code']})")
+            v.add("code", Code.ALREADY_USED, f"is used by another programme ({doc['code']})",
+                  value=doc["code"])
         v.raise_if_any()
         pid = str(uuid.uuid4())
         props = {k: doc[k] for k in ("code", "title", "description", "techListId")}
@@ -558,9 +578,11 @@ def delete_programme(
         if row is None:
             raise NotFound("Programme", programme_id)
         if not is_admin and row["lead"] != actor_id:
-            raise NotAllowed("only the programme's lead or an admin may delete it")
+            raise NotAllowed(NotAllowedCode.NOT_OWNER,
+                             "only the programme's lead or an admin may delete it")
         if row["used"]:
-            raise NotAllowed("the programme has tasks; close them instead of deleting it")
+            raise NotAllowed(NotAllowedCode.HAS_TASKS,
+                             "the programme has tasks; close them instead of deleting it")
         run(tx, "MATCH (p:Programme {id: $id}) DETACH DELETE p", id=programme_id)
         audit.record(tx, actor_id=actor_id, action=audit.AuditAction.PROGRAMME_DELETED,
                      subject_kind="Programme", subject_id=programme_id)
@@ -587,7 +609,8 @@ def _relink(tx: ManagedTransaction, task_id: str, d: dict[str, Any]) -> None:
 
 def _check_programme(d: dict[str, Any], lead: str | None, actor_id: str, admin: bool) -> None:
     if d["programmeId"] and not admin and lead != actor_id:
-        raise NotAllowed("only the programme's lead or an admin may put tasks under it")
+        raise NotAllowed(NotAllowedCode.NOT_OWNER,
+                         "only the programme's lead or an admin may put tasks under it")
 
 
 def create_task(db: Database, *, posted_by: str, data: Mapping[str, Any]) -> Task:
@@ -604,7 +627,8 @@ def create_task(db: Database, *, posted_by: str, data: Mapping[str, Any]) -> Tas
         v.errors.extend(v0.errors)
         lead = _check_references(tx, v, doc)
         if doc["code"] and run_single(tx, _TASK_CODE_TAKEN, code=doc["code"]):
-            v.add("code", f"is used by another task ({doc['code']})")
+            v.add("code", Code.ALREADY_USED, f"is used by another task ({doc['code']})",
+                  value=doc["code"])
         v.raise_if_any()
         _check_programme(doc, lead, posted_by, role == "ADMIN")
         task_id, code = str(uuid.uuid4()), doc["code"] or _next_code(tx)
@@ -624,7 +648,8 @@ def _lock_for_change(
     if row is None:
         raise NotFound("Task", task_id)
     if not is_admin and row["postedBy"] != actor_id:
-        raise NotAllowed(f"only the lead who posted task {task_id!r} or an admin may change it")
+        raise NotAllowed(NotAllowedCode.NOT_OWNER,
+                         f"only the lead who posted task {task_id!r} or an admin may change it")
     if row["version"] != version:
         raise VersionConflict("Task", task_id, version, row["version"])
     return row
@@ -637,19 +662,20 @@ def update_task(
     """Apply ``changes`` (task fields; None clears an optional one) to the task read at
     ``version``. The code cannot change, and a CLOSED task is final."""
     if not isinstance(changes, Mapping):
-        raise ValidationError("changes", "must be a mapping of task fields")
+        raise ValidationError.at("changes", Code.NOT_OBJECT, "must be a mapping of task fields")
 
     def work(tx: ManagedTransaction) -> Task:
         _lock_for_change(tx, task_id, version, actor_id, is_admin)
         current = get_tasks(tx, [task_id])[task_id]
         if current.status == "CLOSED":
-            raise NotAllowed(f"task {current.code} is closed; a closed task is kept as decided")
+            raise NotAllowed(NotAllowedCode.TASK_CLOSED,
+                             f"task {current.code} is closed; a closed task is kept as decided")
         base = _task_input(current)
         if changes.get("roleSought", "CHIEF_ENGINEER") != "CHIEF_ENGINEER":
             base["chiefEngineerKind"] = None  # a kind only fits a chief engineer
         v, doc = _validate_task({**base, **changes})
         if "code" in changes and changes["code"] != current.code:
-            v.add("code", "cannot change once the task is posted")
+            v.add("code", Code.IMMUTABLE, "cannot change once the task is posted")
         lead = _check_references(tx, v, doc)
         v.raise_if_any()
         if doc["programmeId"] != current.programme_id:
@@ -689,7 +715,8 @@ def delete_task(
     def work(tx: ManagedTransaction) -> None:
         row = _lock_for_change(tx, task_id, version, actor_id, is_admin)
         if row["status"] != "DRAFT" or row["decided"]:
-            raise NotAllowed("only a DRAFT task without decisions can be deleted; close it")
+            raise NotAllowed(NotAllowedCode.HAS_DECISIONS,
+                             "only a DRAFT task without decisions can be deleted; close it")
         run(tx, "MATCH (t:Task {id: $id}) DETACH DELETE t", id=task_id)
         audit.record(tx, actor_id=actor_id, action=audit.AuditAction.TASK_DELETED,
                      subject_kind="Task", subject_id=task_id)

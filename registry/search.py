@@ -19,7 +19,7 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from registry.db import Database, run
-from registry.errors import FieldError, ValidationError
+from registry.errors import Code, ValidationError
 from registry.fulltext import lucene_query
 from registry.taxonomy import narrower_closure
 
@@ -104,7 +104,7 @@ def decode_cursor(cursor: str | None, path: str = "after") -> int:
             return offset
     except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
         pass
-    raise ValidationError([FieldError(path, "is not a cursor this API returned")])
+    raise ValidationError.at(path, Code.INVALID_CURSOR, "is not a cursor this API returned")
 
 
 _TEXT_SOURCE = """
@@ -171,7 +171,7 @@ def _where(tx: ManagedTransaction, f: ExpertFilter, viewer: Viewer) -> tuple[str
 def _source(f: ExpertFilter) -> tuple[str, dict[str, Any]]:
     q = lucene_query(f.text or "") if f.text else None
     if f.text and q is None:
-        raise ValidationError([FieldError("filter.text", "has no searchable words")])
+        raise ValidationError.at("filter.text", Code.NO_SEARCHABLE_WORDS, "has no searchable words")
     return (_TEXT_SOURCE, {"q": q, "hits": TEXT_HITS}) if q else (_ALL_SOURCE, {})
 
 
@@ -180,7 +180,8 @@ def search_experts(
     first: int = 20, after: str | None = None, viewer: Viewer = Viewer(),
 ) -> SearchPage:
     if not 0 <= first <= MAX_PAGE:
-        raise ValidationError([FieldError("first", f"must be between 0 and {MAX_PAGE}")])
+        raise ValidationError.at("first", Code.OUT_OF_RANGE, f"must be between 0 and {MAX_PAGE}",
+                                 min=0, max=MAX_PAGE)
     offset = decode_cursor(after)
     source, sparams = _source(filter)
     if sort == ExpertSort.RELEVANCE and not sparams:

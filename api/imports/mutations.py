@@ -25,14 +25,14 @@ from typing import Annotated, Any
 import strawberry
 
 from api.context import ADMIN, HR_AGENCY, Context
-from api.errors import NotAllowed, ValidationFailed
+from api.errors import NotAllowed, ValidationFailed, field_error
 from api.guards import mutation_guard
 from api.imports.inputs import ImportExpertsInput
 from api.imports.types import ExpertsImported, ImportRow, ImportRowStatus
 from api.permissions import HasRole
 from registry import experts
 from registry.db import Database
-from registry.errors import FieldError, ValidationError
+from registry.errors import Code, FieldError, ValidationError
 from registry.importer import import_experts, read_rows
 from registry.profile import content_hash, validate_profile
 
@@ -50,7 +50,10 @@ class _Row:
     raw: Any
     expert_id: str | None = None
     status: ImportRowStatus | None = None
-    reason: str | None = None
+    errors: tuple[FieldError, ...] = ()
+
+    def reject(self, *errors: FieldError) -> None:
+        self.status, self.errors = ImportRowStatus.REJECTED, errors
 
 
 def _identify(row: _Row) -> dict[str, Any] | None:
@@ -71,9 +74,11 @@ def _screen(rows: Iterable[_Row], stored: dict[str, dict[str, Any]], *, account_
     for row in rows:
         current = stored.get(row.expert_id) if row.expert_id else None
         if current is not None and not is_admin and current.get("registeredBy") != account_id:
-            row.status, row.reason = ImportRowStatus.REJECTED, (
+            row.reject(FieldError(
+                "", Code.REGISTERED_BY_OTHER,
                 f"is the profile of expert {row.expert_id}, which another account registered; "
-                "only that account or an administrator may change it")
+                "only that account or an administrator may change it",
+                {"value": row.expert_id}))
         elif not is_admin and isinstance(row.raw, dict):
             row.raw = {**row.raw, "verified": bool(current and current.get("verified"))}
 
@@ -96,7 +101,7 @@ def run_import(db: Database, data: bytes, fmt: str, *, account_id: str,
     for line, raw, error in read_rows(data, fmt):
         row = _Row(line, raw)
         if error is not None:
-            row.status, row.reason = ImportRowStatus.REJECTED, error
+            row.reject(error)
         else:
             doc = _identify(row)
             row.expert_id = doc["id"] if doc else None
@@ -108,17 +113,19 @@ def run_import(db: Database, data: bytes, fmt: str, *, account_id: str,
     to_write = [r for r in rows if r.status is None]
     result = import_experts(db, [(r.line, r.raw) for r in to_write], registered_by=account_id,
                             source="graphql")
-    rejected = {r.line: r.reason for r in result.rejected}
+    rejected = {r.line: r.errors for r in result.rejected}
     for row in to_write:
         if row.line in rejected:
-            row.status, row.reason = ImportRowStatus.REJECTED, rejected[row.line]
+            row.reject(*rejected[row.line])
         else:
             row.status = _expected(row, stored)
     reported = [r for r in rows if r.status is not None]
     return ExpertsImported(
         created=result.created, updated=result.updated, unchanged=result.unchanged,
         rejected=sum(r.status is ImportRowStatus.REJECTED for r in reported),
-        rows=[ImportRow(line=r.line, status=r.status, reason=r.reason,
+        rows=[ImportRow(line=r.line, status=r.status,
+                        reason="; ".join(str(e) for e in r.errors) or None,
+                        errors=[field_error(e) for e in r.errors],
                         expert_id=strawberry.ID(r.expert_id) if r.expert_id else None)
               for r in sorted(reported, key=lambda r: r.line)])
 
@@ -138,8 +145,9 @@ class ImportMutations:
         data = input.content.encode("utf-8", "surrogateescape")
         limit = ctx.settings.max_import_bytes
         if len(data) > limit:
-            raise ValidationError([FieldError(
-                "content", f"must be at most {limit:,} bytes (got {len(data):,}); split the "
-                           "import into several parts")])
+            raise ValidationError.at(
+                "content", Code.TOO_LARGE, f"must be at most {limit:,} bytes (got "
+                                           f"{len(data):,}); split the import into several "
+                                           "parts", limit=limit, actual=len(data))
         return await ctx.db_call(run_import, ctx.db, data, input.format.value,
                                  account_id=ctx.account_id, is_admin=ctx.is_admin)

@@ -10,7 +10,7 @@ from api.context import Context
 from api.network import graph
 from api.network.types import CollaborationPath, Collaborator, SharedWork
 from api.pagination import DEFAULT_PAGE, check_first
-from registry.errors import FieldError, ValidationError
+from registry.errors import Code, ValidationError
 
 __all__ = ["NetworkQueries"]
 
@@ -24,7 +24,8 @@ class NetworkQueries:
                             depth: int = 1, first: int = DEFAULT_PAGE
                             ) -> list[Collaborator] | None:
         if depth not in (1, 2):
-            raise ValidationError([FieldError("depth", f"must be 1 or 2 (got {depth})")])
+            raise ValidationError.at("depth", Code.OUT_OF_RANGE, f"must be 1 or 2 (got {depth})",
+                                     min=1, max=2)
         check_first(first)
         ctx = info.context
         found = await ctx.read(graph.collaborators, str(expert_id), depth, ctx.viewer)

@@ -82,4 +82,5 @@ def test_bad_input_says_which_field(client: TestClient):
                expect_errors=True)
     assert codes(body) == ["BAD_USER_INPUT"]
     assert body["errors"][0]["extensions"]["fields"] == [
-        {"path": "filter.minHIndex", "reason": "must not be negative"}]
+        {"path": "filter.minHIndex", "code": "NEGATIVE", "reason": "must not be negative",
+         "params": {}}]

@@ -12,10 +12,11 @@ from registry import audit, experts
 from registry.db import Database
 from registry.settings import Settings
 from tests.api.conftest import Callers
-from tests.api.mutation_support import mutate, paths
+from tests.api.mutation_support import codes, mutate, paths
 from tests.api.support import person
 
-REPORT = "created updated unchanged rejected rows { line status expertId reason }"
+REPORT = ("created updated unchanged rejected "
+          "rows { line status expertId reason errors { path code params } }")
 
 
 def jsonl(*docs: Any) -> str:
@@ -30,6 +31,11 @@ def run(client, token: str, content: str, fmt: str = "JSONL") -> dict[str, Any]:
 
 def statuses(result: dict[str, Any]) -> dict[int, str]:
     return {r["line"]: r["status"] for r in result["rows"]}
+
+
+def problems(row: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """A row's errors as ``(path, code, params)``."""
+    return [(e["path"], e["code"], e["params"]) for e in row["errors"]]
 
 
 def test_every_row_gets_a_status(client, db: Database, callers: Callers):
@@ -47,7 +53,10 @@ def test_every_row_gets_a_status(client, db: Database, callers: Callers):
         (2, 0, 0, 2)
     rows = {r["line"]: r for r in result["rows"]}
     assert "skills.0.level" in rows[2]["reason"]
+    assert problems(rows[2]) == [("skills.0.level", "OUT_OF_RANGE", {"min": 1, "max": 5})]
     assert "not valid JSON" in rows[4]["reason"] and rows[4]["expertId"] is None
+    assert problems(rows[4]) == [("", "INVALID_JSON", {"column": 2})]
+    assert rows[1]["errors"] == [] and rows[1]["reason"] is None
     stored = experts.read_profile(db, rows[1]["expertId"])
     assert stored["registeredBy"] == callers.hr_account_id and not stored["verified"]
     assert audit.events(db, actor_id=callers.hr_account_id, action="IMPORT")
@@ -69,12 +78,16 @@ def test_csv_content(client, callers: Callers):
     result = run(client, callers.hr, content, fmt="CSV")
     assert statuses(result) == {2: "CREATED", 3: "REJECTED"}
     assert "email" in result["rows"][1]["reason"]
+    assert problems(result["rows"][1]) == [("email", "INVALID_EMAIL", {})]
 
 
 def test_a_csv_header_with_an_unknown_column_rejects_the_content(client, callers: Callers):
     result = run(client, callers.hr, "fullName,shoeSize\nA,42\n", fmt="CSV")
     assert statuses(result) == {1: "REJECTED"}
     assert "shoeSize" in result["rows"][0]["reason"] and result["created"] == 0
+    (path, code, params), = problems(result["rows"][0])
+    assert (path, code, params["value"]) == ("", "UNKNOWN_COLUMNS", ["shoeSize"])
+    assert "fullName" in params["allowed"]
 
 
 def test_duplicates_within_the_content_keep_the_first(client, callers: Callers):
@@ -82,6 +95,8 @@ def test_duplicates_within_the_content_keep_the_first(client, callers: Callers):
     result = run(client, callers.hr, jsonl(doc, {**doc, "headline": "bản sao"}))
     assert statuses(result) == {1: "CREATED", 2: "REJECTED"}
     assert "duplicate of line 1" in result["rows"][1]["reason"]
+    (path, code, params), = problems(result["rows"][1])
+    assert (path, code, params["line"]) == ("", "DUPLICATE_ROW", 1)
 
 
 def test_an_agency_cannot_overwrite_a_profile_it_did_not_register(client, db: Database,
@@ -94,6 +109,8 @@ def test_an_agency_cannot_overwrite_a_profile_it_did_not_register(client, db: Da
     assert statuses(result) == {1: "REJECTED", 2: "CREATED"}
     assert result["rows"][0]["expertId"] == callers.expert_id
     assert "another account registered" in result["rows"][0]["reason"]
+    assert problems(result["rows"][0]) == [("", "REGISTERED_BY_OTHER",
+                                            {"value": callers.expert_id})]
     assert experts.read_profile(db, callers.expert_id)["headline"] != "chiếm"
     by_admin = run(client, callers.admin, jsonl(owner_row))
     assert statuses(by_admin) == {1: "UPDATED"}
@@ -118,6 +135,8 @@ def test_content_over_the_limit_is_refused(db: Database, api_settings: Settings,
                         {"format": "JSONL", "content": jsonl(person(601)) * 10},
                         token=callers.hr)
     assert "2,048 bytes" in paths(result)["content"]
+    code, params = codes(result)["content"]
+    assert code == "TOO_LARGE" and params["limit"] == 2048 and params["actual"] > 2048
     assert db.query("MATCH (e:Expert) RETURN count(e) AS n")[0]["n"] == 2  # the callers' own
 
 
@@ -125,4 +144,4 @@ def test_content_over_the_limit_is_refused(db: Database, api_settings: Settings,
 def test_only_agencies_and_admins_import(client, callers: Callers, who: str):
     result = mutate(client, "importExperts", {"format": "JSONL", "content": jsonl(person(701))},
                     token=getattr(callers, who))
-    assert result["__typename"] == "NotAllowed"
+    assert result["__typename"] == "NotAllowed" and result["code"] == "ROLE"

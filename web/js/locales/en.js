@@ -442,6 +442,7 @@ export const en = {
   "import.file": "Data file",
   "import.fileHint": ".jsonl or .csv, UTF-8.",
   "import.noFile": "Choose a file.",
+  "import.invalid": "This file was not imported:",
   "import.unknownFormat": "The format cannot be told from the file name; choose JSON Lines or CSV.",
   "import.format": "Format",
   "import.auto": "From the file's extension",

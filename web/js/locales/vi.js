@@ -442,6 +442,7 @@ export const vi = {
   "import.file": "Tệp dữ liệu",
   "import.fileHint": "Định dạng .jsonl hoặc .csv, mã hoá UTF-8.",
   "import.noFile": "Hãy chọn một tệp.",
+  "import.invalid": "Chưa nhập được tệp này:",
   "import.unknownFormat": "Không nhận ra định dạng từ tên tệp; hãy chọn JSON Lines hoặc CSV.",
   "import.format": "Định dạng",
   "import.auto": "Tự nhận theo phần mở rộng của tệp",

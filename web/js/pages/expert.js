@@ -37,7 +37,7 @@ export async function render(ctx) {
     ctx.setTitle(t("expert.notFoundTitle"));
     return h("section", { class: "page" }, h("h1", {}, t("expert.notFoundTitle")),
       message("info", ctx.account ? t("expert.notFound") : t("expert.notFoundAnonymous")),
-      errors && errors.length ? message("error", errorText({ message: errors[0].message, codes: [] })) : null);
+      errors && errors.length ? message("error", errorText({ message: errors[0].message, errors })) : null);
   }
   rememberSkills(expert.skills.map((s) => s.skill));
   ctx.setTitle(displayName(expert));

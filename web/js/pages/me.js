@@ -6,7 +6,8 @@ import { clear, h, nextId, replace } from "../dom.js";
 import { gql } from "../gql.js";
 import { enumLabel, localName, t } from "../i18n.js";
 import { announce, button, errorMessage, field, message } from "../components/ui.js";
-import { checkControls, clearErrors, countrySelect, enumSelect, listOf, mutate, showFieldErrors, valueOf } from "../components/forms.js";
+import { checkControls, clearErrors, countrySelect, enumSelect, fieldErrorList, listOf, mutate, showFieldErrors, valueOf } from "../components/forms.js";
+import { resultText } from "../components/problems.js";
 import { LIST_SECTIONS, listSection } from "../components/profile-lists.js";
 import { completeness } from "../components/completeness.js";
 import { rememberSkills, skillCombobox } from "../components/skills.js";
@@ -66,8 +67,7 @@ export async function render(ctx) {
     }
     if (result.__typename === "ValidationFailed") {
       const rest = showFieldErrors(controls, result.fields, { prefix });
-      section.status.append(message("error", t("me.invalid"),
-        rest.length ? h("ul", {}, rest.map((f) => h("li", {}, `${f.path}: ${f.reason}`))) : null));
+      section.status.append(message("error", t("me.invalid"), fieldErrorList(rest)));
       return false;
     }
     if (result.__typename === "VersionConflict") {
@@ -84,7 +84,7 @@ export async function render(ctx) {
         overwrite.focus();
       });
     }
-    section.status.append(message("error", result.message || t("error.generic")));
+    section.status.append(message("error", resultText(result)));
     return false;
   }
 
