@@ -1,7 +1,11 @@
 """Expert search over HTTP versus the same search straight through the driver, in one run.
 
-    python -m bench.search_http --experts 10000
-    python -m bench.search_http --experts 100000
+    python -m bench.search_http --experts 10000 --port 7690
+    python -m bench.search_http --experts 100000 --port 7690
+
+The Neo4j runs on ``--port`` with its data under ``var/bench-search-<experts>`` (seeded with the
+demo registry when it does not hold exactly that many experts; a copy of another benchmark's
+folder of the same seed can be dropped there to skip seeding).
 
 The query is the one a search page sends: free text plus two filters, first 20, with the
 fields a result list shows. It runs (1) sequentially through the driver (``registry.search``
@@ -19,7 +23,8 @@ import time
 import httpx
 
 from bench.support import bench_server, ensure_demo, machine, served_api, summary
-from registry.db import run
+from registry.db import Database, run
+from registry.localdb import LocalNeo4j
 from registry.search import ExpertFilter, ExpertSort, Viewer, search_experts
 
 QUERY = """
@@ -104,9 +109,18 @@ def main() -> None:
     p.add_argument("--requests", type=int, default=2000)
     p.add_argument("--concurrency", type=int, default=8)
     p.add_argument("--seconds", type=float, default=120)
+    p.add_argument("--port", type=int, default=7690, help="Bolt port of the benchmark's Neo4j")
     args = p.parse_args()
 
-    server, db = bench_server("search", 7690)
+    server, db = bench_server(f"search-{args.experts}", args.port)
+    try:
+        _measure(server, db, args)
+    finally:
+        db.close()
+        server.stop()
+
+
+def _measure(server: LocalNeo4j, db: Database, args: argparse.Namespace) -> None:
     seeded = ensure_demo(db, args.experts)
     print(f"machine: {machine()}; experts: {args.experts} (seeded in {seeded:.0f} s)")
     raw_run(db, 100)  # warm the page cache and query plans
@@ -126,7 +140,6 @@ def main() -> None:
     print(f"GraphQL, {args.concurrency} clients: {load['n'] / elapsed:.0f} requests/s  "
           f"p50 {load['p50']:.1f} ms  p95 {load['p95']:.1f} ms  p99 {load['p99']:.1f} ms  "
           f"errors {errors}")
-    db.close()
 
 
 if __name__ == "__main__":

@@ -175,6 +175,24 @@ def _source(f: ExpertFilter) -> tuple[str, dict[str, Any]]:
     return (_TEXT_SOURCE, {"q": q, "hits": TEXT_HITS}) if q else (_ALL_SOURCE, {})
 
 
+# The page and the count of a full-text search in one statement: the hits are read, filtered
+# and ranked once (a separate count would repeat all of it). Without text the matches are the
+# whole registry, so the page is a top-k read and the count its own statement (``_total``).
+_RANKED_PAGE = """
+WITH e, relevance ORDER BY {order}
+WITH collect({{id: e.id, relevance: relevance}}) AS rows
+RETURN size(rows) AS total, rows[$skip..$skip + $first] AS page
+"""
+
+
+def _total(tx: ManagedTransaction, matches: str, params: dict[str, Any], offset: int,
+           first: int, got: int) -> int:
+    """How many experts match: known from the page itself when it is the last one."""
+    if (got < first or first == 0) and (got or offset == 0):
+        return offset + got
+    return run(tx, matches + "RETURN count(e) AS n", **params)[0]["n"]
+
+
 def search_experts(
     db: Database, *, filter: ExpertFilter, sort: ExpertSort = ExpertSort.RELEVANCE,
     first: int = 20, after: str | None = None, viewer: Viewer = Viewer(),
@@ -190,14 +208,13 @@ def search_experts(
     def work(tx: ManagedTransaction) -> SearchPage:
         where, params = _where(tx, filter, viewer)
         params.update(sparams, skip=offset, first=first)
-        page = run(tx, source + where + f"RETURN e.id AS id, relevance ORDER BY {order} "
-                   "SKIP $skip LIMIT $first", **params)
-        if len(page) < first or first == 0:
-            total = offset + len(page) if page or offset == 0 else None
+        if sparams:  # full text: the hits are bounded, so one statement ranks and counts
+            row = run(tx, source + where + _RANKED_PAGE.format(order=order), **params)[0]
+            page, total = row["page"], row["total"]
         else:
-            total = None
-        if total is None:
-            total = run(tx, source + where + "RETURN count(e) AS n", **params)[0]["n"]
+            page = run(tx, source + where + f"RETURN e.id AS id, relevance ORDER BY {order} "
+                       "SKIP $skip LIMIT $first", **params)
+            total = _total(tx, source + where, params, offset, first, len(page))
         return SearchPage(
             ids=[r["id"] for r in page], scores=[float(r["relevance"]) for r in page],
             total_count=total, offset=offset, has_next=offset + len(page) < total,
