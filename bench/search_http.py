@@ -9,7 +9,8 @@ folder of the same seed can be dropped there to skip seeding).
 
 The query is the one a search page sends: free text plus two filters, first 20, with the
 fields a result list shows. It runs (1) sequentially through the driver (``registry.search``
-plus the page's profile read), (2) sequentially over HTTP against ``server:create_app``
+with the page's fields read in its transaction, as the API does), (2) sequentially over HTTP
+against ``server:create_app``
 under uvicorn with 2 workers — the ratio of (2) to (1) is the GraphQL overhead — and (3) with
 concurrent clients for throughput. Request counts and time are bounded.
 """
@@ -21,6 +22,7 @@ import asyncio
 import time
 
 import httpx
+from neo4j import ManagedTransaction
 
 from bench.support import bench_server, ensure_demo, machine, served_api, summary
 from registry.db import Database, run
@@ -53,6 +55,10 @@ RETURN e {.id, .fullName, .honorific, .headline, .residenceCountry, .diaspora, .
 """
 
 
+def _read_page(tx: ManagedTransaction, ids: list[str]) -> list[dict]:
+    return run(tx, _PAGE_FIELDS, ids=ids)
+
+
 def _variables(i: int) -> dict:
     return {"filter": {"text": TERMS[i % len(TERMS)], **FILTERS[i % len(FILTERS)]}, "first": 20}
 
@@ -71,9 +77,8 @@ def raw_run(db, n: int) -> list[float]:
     for i in range(n):
         v = _variables(i)
         t = time.perf_counter()
-        page = search_experts(db, filter=_registry_filter(v), sort=ExpertSort.RELEVANCE,
-                              first=20, viewer=Viewer())
-        db.read(lambda tx: run(tx, _PAGE_FIELDS, ids=page.ids))
+        search_experts(db, filter=_registry_filter(v), sort=ExpertSort.RELEVANCE, first=20,
+                       viewer=Viewer(), read_page=_read_page)
         out.append(time.perf_counter() - t)
     return out
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -88,6 +89,7 @@ class SearchPage:
     offset: int
     has_next: bool
     cursors: list[str] = field(default_factory=list)
+    docs: Any = None  # what ``read_page`` read for ``ids``, in the search's transaction
 
 
 def encode_cursor(offset: int) -> str:
@@ -196,7 +198,12 @@ def _total(tx: ManagedTransaction, matches: str, params: dict[str, Any], offset:
 def search_experts(
     db: Database, *, filter: ExpertFilter, sort: ExpertSort = ExpertSort.RELEVANCE,
     first: int = 20, after: str | None = None, viewer: Viewer = Viewer(),
+    read_page: Callable[[ManagedTransaction, list[str]], Any] | None = None,
 ) -> SearchPage:
+    """One page of experts matching ``filter`` that ``viewer`` may find. ``read_page(tx,
+    ids)``, when given, reads what the caller shows of the page (e.g.
+    ``registry.experts.read_cards``) in the same transaction, saving a round trip; its result
+    is the page's ``docs``."""
     if not 0 <= first <= MAX_PAGE:
         raise ValidationError([FieldError("first", f"must be between 0 and {MAX_PAGE}")])
     offset = decode_cursor(after)
@@ -215,10 +222,12 @@ def search_experts(
             page = run(tx, source + where + f"RETURN e.id AS id, relevance ORDER BY {order} "
                        "SKIP $skip LIMIT $first", **params)
             total = _total(tx, source + where, params, offset, first, len(page))
+        ids = [r["id"] for r in page]
         return SearchPage(
-            ids=[r["id"] for r in page], scores=[float(r["relevance"]) for r in page],
+            ids=ids, scores=[float(r["relevance"]) for r in page],
             total_count=total, offset=offset, has_next=offset + len(page) < total,
             cursors=[encode_cursor(offset + i + 1) for i in range(len(page))],
+            docs=read_page(tx, ids) if read_page is not None else None,
         )
 
     return db.read(work)

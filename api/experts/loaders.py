@@ -21,11 +21,17 @@ from api.experts.types import ExpertType
 from api.permissions import may_view_profile
 from registry import audit, experts
 
-__all__ = ["load_experts", "load_expert_parts", "record_contact_reads"]
+__all__ = ["load_experts", "load_expert_parts", "record_contact_reads", "visible_experts"]
 
 
 async def load_experts(ctx: Context, ids: Sequence[str]) -> list[ExpertType | None]:
-    docs = await ctx.read(experts.read_cards, list(ids))
+    return visible_experts(ctx, ids, await ctx.read(experts.read_cards, list(ids)))
+
+
+def visible_experts(ctx: Context, ids: Sequence[str], docs: dict[str, dict[str, Any]]
+                    ) -> list[ExpertType | None]:
+    """``ids`` as the caller may see them, from ``read_cards``' documents: the loader's rule,
+    also for a search that read the cards itself (it primes the loader with the result)."""
     out: list[ExpertType | None] = []
     for expert_id in ids:
         doc = docs.get(expert_id)
