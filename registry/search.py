@@ -115,11 +115,11 @@ CALL () {
   RETURN node AS e, score
   UNION ALL
   CALL db.index.fulltext.queryNodes('publication_text', $q, {limit: $hits}) YIELD node, score
-  MATCH (node)<-[:AUTHORED]-(e:Expert)
+  MATCH (node)<-[:AUTHORED]-(e)
   RETURN e, score * 0.5 AS score
 }
 WITH e, sum(score) AS relevance
-"""
+"""  # only experts author (registry.experts): no label check on the thousands of authors
 _ALL_SOURCE = "MATCH (e:Expert) WITH e, 0.0 AS relevance\n"
 
 # Filter name -> Cypher predicate over `e`; included only when the filter is given.
