@@ -10,6 +10,7 @@ there, which is where co-authorship comes from.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -29,6 +30,9 @@ from registry.profile import (
 __all__ = [
     "write_profiles",
     "read_profiles",
+    "read_cards",
+    "read_parts",
+    "PROFILE_PARTS",
     "read_profile",
     "create_expert",
     "update_expert",
@@ -143,10 +147,8 @@ MATCH (e:Expert {id: r.expert})
 CREATE (e)-[:RECEIVED {position: r.position}]->(a)
 """
 
-_READ = """
-UNWIND $ids AS id
-MATCH (e:Expert {id: id})
-RETURN e {.*,
+# The lists a profile owns, as map-projection entries over `e` (see ``_clean`` for their order).
+_PARTS = """
   skills: [(e)-[h:HAS_SKILL]->(s:Skill) |
            {skill: s.id, level: h.level, years: h.years, source: h.source}],
   employment: [(e)-[w:WORKS_AT]->(o:Organization) |
@@ -161,8 +163,17 @@ RETURN e {.*,
            p {.*, relation: type(l), role: l.role, position: l.position,
               areas: [(p)-[:IN_AREA]->(t:TechArea) | t.id]}],
   awards: [(e)-[r:RECEIVED]->(a:Award) | a {.*, position: r.position}]
-} AS doc
 """
+PROFILE_PARTS = ("skills", "employment", "education", "publications", "patents", "projects",
+                 "awards")
+_BY_ID = "UNWIND $ids AS id\nMATCH (e:Expert {id: id})\n"
+_READ = _BY_ID + "RETURN e {.*, " + _PARTS + "} AS doc"
+# A card's two instants come as [epoch seconds, nanosecond]: the driver's DateTime hydration
+# cost more than the rest of a card together (``read_cards`` makes them datetimes in UTC).
+_READ_CARDS = _BY_ID + """RETURN e {.*,
+  createdAt: [e.createdAt.epochSeconds, e.createdAt.nanosecond],
+  updatedAt: [e.updatedAt.epochSeconds, e.updatedAt.nanosecond]} AS doc"""
+_READ_PARTS = _BY_ID + "RETURN e {.id, " + _PARTS + "} AS doc"
 
 _LOCK = """
 MATCH (e:Expert {id: $id})
@@ -249,7 +260,26 @@ def _clean(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_profiles(tx: ManagedTransaction, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Whole profile documents by id (missing ids are absent)."""
     return {row["doc"]["id"]: _clean(row["doc"]) for row in run(tx, _READ, ids=ids)}
+
+
+def read_cards(tx: ManagedTransaction, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The scalar fields of profiles (no ``PROFILE_PARTS``): what a result list shows, read
+    without the lists, which are most of a profile's bytes."""
+    docs = {row["doc"]["id"]: row["doc"] for row in run(tx, _READ_CARDS, ids=ids)}
+    for doc in docs.values():
+        for key in ("createdAt", "updatedAt"):
+            seconds, nanos = doc[key]
+            doc[key] = None if seconds is None else dt.datetime.fromtimestamp(
+                seconds, dt.UTC).replace(microsecond=nanos // 1000)
+    return docs
+
+
+def read_parts(tx: ManagedTransaction, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The ``PROFILE_PARTS`` of profiles (and their ``id``); with ``read_cards``, the same as
+    ``read_profiles``."""
+    return {row["doc"]["id"]: _clean(row["doc"]) for row in run(tx, _READ_PARTS, ids=ids)}
 
 
 def read_profile(db: Database, expert_id: str) -> dict[str, Any]:

@@ -27,6 +27,18 @@ def test_create_and_read_back_a_full_profile(db: Database):
     assert again == doc
 
 
+def test_cards_and_parts_together_are_the_whole_profile(db: Database):
+    doc = experts.create_expert(db, profile())
+    cards = db.read(experts.read_cards, [doc["id"], "no-such-expert"])
+    parts = db.read(experts.read_parts, [doc["id"]])
+    assert set(cards) == {doc["id"]}
+    card = cards[doc["id"]]
+    assert not set(experts.PROFILE_PARTS) & set(card)  # a result list reads no lists
+    whole = {**doc, "createdAt": doc["createdAt"].to_native(),
+             "updatedAt": doc["updatedAt"].to_native()}
+    assert {**card, **parts[doc["id"]]} == whole
+
+
 def test_the_same_identity_gets_the_same_id():
     a = validate_profile(profile())
     b = validate_profile(profile(fullName="Nguyen Minh Duc"))
