@@ -61,14 +61,19 @@ def test_importing_again_is_unchanged_and_an_edit_is_updated(client, callers: Ca
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 1, 1)
 
 
-def test_csv_content(client, callers: Callers):
-    content = ("fullName,email,residenceCountry,skills,organization,title,since\n"
+def test_csv_content(client, db: Database, callers: Callers):
+    content = ("fullName,email,residenceCountry,skills,organization,title,since,yearsExperience\n"
                "Ngô Bảo Châu,chau@example.org,FR,machine-learning:5:20,Université Paris-Sud,"
-               "Professor,2005\n"
-               "Trần Văn Lỗi,bad-email,VN,,,,\n")
+               "Professor,2005,\n"
+               "Trần Văn Lỗi,bad-email,VN,,,,,\n"
+               "Lê Văn Mới,moi@example.org,VN,,,,,0\n")
     result = run(client, callers.hr, content, fmt="CSV")
-    assert statuses(result) == {2: "CREATED", 3: "REJECTED"}
+    assert statuses(result) == {2: "CREATED", 3: "REJECTED", 4: "CREATED"}
     assert "email" in result["rows"][1]["reason"]
+    # An empty cell leaves the years unknown; a written 0 is 0.
+    stated = {r["line"]: experts.read_profile(db, r["expertId"]).get("yearsExperience")
+              for r in result["rows"] if r["status"] == "CREATED"}
+    assert stated == {2: None, 4: 0}
 
 
 def test_a_csv_header_with_an_unknown_column_rejects_the_content(client, callers: Callers):
