@@ -133,12 +133,12 @@ class _Scored:
 
 
 def resolve_task(db: Database, task: Any, *, known_skills: Any = None) -> TaskSpec:
-    """A task id, a saved ``registry.programmes.Task``, a :class:`TaskSpec`, or an unsaved
+    """A task id, a saved ``registry.programme_types.Task``, a :class:`TaskSpec`, or an unsaved
     task input (a mapping of the same shape as a saved task's input)."""
     if isinstance(task, TaskSpec):
         return task
     if isinstance(task, str):
-        from registry.programmes import get_tasks
+        from registry.programme_reads import get_tasks
 
         found = db.read(get_tasks, [task]).get(task)
         if found is None:

@@ -515,7 +515,9 @@ class ExpertIndex:
 
 def _numeric(r: Any) -> list[float]:
     led_total, led_high, led_applied, led_inter = r.led
-    return [r.years_experience, r.h_index, r.citations, _AVAILABILITY.get(r.availability, 0),
+    # Unknown experience is NaN: no ``>=`` filter matches it and features.py reads it as such.
+    years = np.nan if r.years_experience is None else r.years_experience
+    return [years, r.h_index, r.citations, _AVAILABILITY.get(r.availability, 0),
             r.available_from.toordinal() if r.available_from else 0.0, r.willing_to_relocate,
             r.remote_ok, r.verified, led_total, led_high, led_applied, led_inter,
             r.patents_total, r.patents_granted, r.patents_applied, r.last_active or 0.0,

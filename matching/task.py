@@ -1,6 +1,6 @@
 """What the matcher needs to know about a task, from a saved task or an unsaved input.
 
-A saved task is read with ``registry.programmes.get_tasks``; an unsaved one (the API's
+A saved task is read with ``registry.programme_reads.get_tasks``; an unsaved one (the API's
 ``matchTask``) arrives as a mapping of the same shape as the input of
 ``registry.programmes.create_task`` and is checked here field by field, every problem
 reported at once (``requirements.1.minLevel``). The skills must exist in the taxonomy.
@@ -70,7 +70,7 @@ class TaskSpec:
 
 
 def task_from_saved(task: Any) -> TaskSpec:
-    """A ``registry.programmes.Task`` as a :class:`TaskSpec`."""
+    """A ``registry.programme_types.Task`` as a :class:`TaskSpec`."""
     loc = task.location
     return TaskSpec(
         id=task.id, title=task.title, description=task.description or "",

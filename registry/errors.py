@@ -102,6 +102,7 @@ class Code(StrEnum):
     MISSING_COLUMN = "MISSING_COLUMN"  # value
     DUPLICATE_ROW = "DUPLICATE_ROW"  # line: the first row of the same expert, value: its id
     REGISTERED_BY_OTHER = "REGISTERED_BY_OTHER"  # value: the expert id
+    CLAIMED_BY_EXPERT = "CLAIMED_BY_EXPERT"  # value: the expert id
     NOT_A_RECORD = "NOT_A_RECORD"
     CANNOT_RESTORE = "CANNOT_RESTORE"  # value
     BROKEN_LINKS = "BROKEN_LINKS"  # actual, limit

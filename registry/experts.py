@@ -5,7 +5,8 @@ employment, education, publications, patents, projects and awards. Every write r
 whole document in one transaction (import, seed and API edits share this one path), so a
 profile is never half-written. Updates check the version the caller read under a write lock.
 Publications, patents and projects are shared nodes: co-authors who list the same work meet
-there, which is where co-authorship comes from.
+there, which is where co-authorship comes from. An organization a profile brought in (not
+reference data) goes when a rewrite or a delete leaves it with no link at all.
 """
 
 from __future__ import annotations
@@ -147,6 +148,25 @@ MATCH (e:Expert {id: r.expert})
 CREATE (e)-[:RECEIVED {position: r.position}]->(a)
 """
 
+# Organizations that profiles created (reference ones are kept whatever links they have).
+_PROFILE_ORGS = """
+UNWIND $ids AS id
+MATCH (:Expert {id: id})-[:WORKS_AT|STUDIED_AT]->(o:Organization {source: 'PROFILE'})
+RETURN collect(DISTINCT o.id) AS orgs
+"""
+
+# Locked before the check, so a link another transaction commits meanwhile is seen.
+_DROP_ORPHAN_ORGS = """
+UNWIND $orgs AS id
+MATCH (o:Organization {id: id})
+WHERE o.source = 'PROFILE'
+SET o._lock = true
+REMOVE o._lock
+WITH o
+WHERE NOT EXISTS { (o)--() }
+DELETE o
+"""
+
 # The lists a profile owns, as map-projection entries over `e` (see ``_clean`` for their order).
 _PARTS = """
   skills: [(e)-[h:HAS_SKILL]->(s:Skill) |
@@ -229,10 +249,22 @@ def _rows(docs: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+def _profile_orgs(tx: ManagedTransaction, ids: list[str]) -> list[str]:
+    row = run_single(tx, _PROFILE_ORGS, ids=ids)
+    return row["orgs"] if row else []
+
+
+def _drop_orphan_orgs(tx: ManagedTransaction, orgs: list[str]) -> None:
+    """Delete the profile-made organizations among ``orgs`` that nothing links to any more."""
+    if orgs:
+        run(tx, _DROP_ORPHAN_ORGS, orgs=orgs)
+
+
 def write_profiles(tx: ManagedTransaction, docs: list[dict[str, Any]]) -> None:
     """Create or replace whole validated profiles, in batch, inside the caller's transaction."""
     if not docs:
         return
+    linked_before = _profile_orgs(tx, [d["id"] for d in docs])
     rows = _rows(docs)
     run(tx, _UPSERT_EXPERTS, rows=rows["experts"])
     # Works the new documents list again are kept, not deleted and re-created: a co-author
@@ -248,6 +280,7 @@ def write_profiles(tx: ManagedTransaction, docs: list[dict[str, Any]]) -> None:
     ):
         if rows[key]:
             run(tx, statement, rows=rows[key])
+    _drop_orphan_orgs(tx, linked_before)
 
 
 def _clean(doc: dict[str, Any]) -> dict[str, Any]:
@@ -371,7 +404,9 @@ def delete_expert(db: Database, expert_id: str, version: int) -> None:
             raise NotFound("Expert", expert_id)
         if row["version"] != version:
             raise VersionConflict("Expert", expert_id, version, row["version"])
+        linked_before = _profile_orgs(tx, [expert_id])
         run(tx, _DROP_OWNED, ids=[expert_id], keep=[])
         run(tx, "MATCH (e:Expert {id: $id}) DETACH DELETE e", id=expert_id)
+        _drop_orphan_orgs(tx, linked_before)
 
     db.write(work)

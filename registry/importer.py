@@ -7,7 +7,10 @@ valid rows are written in batches, one transaction per batch, through the same
 whose content equals what is stored (same content hash) is skipped as *unchanged*: importing a
 file twice changes nothing, versions included. When two rows of one file carry the same
 identity (id, ORCID, external key or e-mail), the first wins and the later one is rejected as
-a duplicate of the first. Checking overlaps with writing: a writer thread commits one batch
+a duplicate of the first. An import made for an HR agency (``agency``) may only create
+profiles and change the ones that agency registered and no expert has claimed; the rows for
+other existing profiles are rejected (``registry.ownership``, checked in the writing
+transaction). Checking overlaps with writing: a writer thread commits one batch
 while the next is validated, in worker processes for a large import on a machine with cores
 to spare (validation is pure Python and CPU-bound).
 
@@ -47,6 +50,7 @@ from registry.import_formats import (
     raw_text,
     read_rows,
 )
+from registry.ownership import identity_path, import_refusals
 from registry.profile import content_hash, validate_profile
 
 __all__ = [
@@ -118,6 +122,7 @@ class _Counts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    refused: dict[str, tuple[Code, str]] = field(default_factory=dict)  # id -> code, reason
 
 
 class _Writer:
@@ -128,10 +133,11 @@ class _Writer:
     """
 
     def __init__(self, db: Database, result: ImportResult, *, registered_by: str | None,
-                 source: str):
+                 agency: str | None, source: str):
         self.db = db
         self.result = result
         self.registered_by = registered_by
+        self.agency = agency
         self.source = source
         self.run_id = str(uuid.uuid4())
         self.error: BaseException | None = None
@@ -165,6 +171,10 @@ class _Writer:
 
     def _work(self, tx: ManagedTransaction, docs: list[dict[str, Any]]) -> _Counts:
         counts = _Counts()
+        if self.agency is not None:
+            counts.refused = import_refusals(tx, [d["id"] for d in docs],
+                                             account_id=self.agency)
+            docs = [d for d in docs if d["id"] not in counts.refused]
         stored = existing_hashes(tx, [d["id"] for d in docs])
         changed = []
         for doc in docs:
@@ -203,7 +213,14 @@ class _Writer:
                 counts.created += one.created
                 counts.updated += one.updated
                 counts.unchanged += one.unchanged
+                counts.refused.update(one.refused)
         with self.lock:
+            for line, doc, row in batch:
+                if doc["id"] in counts.refused:
+                    code, reason = counts.refused[doc["id"]]
+                    self.result.rejected.append(RejectedRow(line, (FieldError(
+                        identity_path(row.value), code, reason, {"value": doc["id"]}),),
+                        _text(row)))
             self.result.created += counts.created
             self.result.updated += counts.updated
             self.result.unchanged += counts.unchanged
@@ -302,8 +319,8 @@ def _workers(requested: int | None, total: int | None, batch_size: int) -> int:
 
 
 def _import(db: Database, rows: Iterable[Row], *, batch_size: int, registered_by: str | None,
-            progress: bool, total: int | None, source: str, workers: int | None
-            ) -> ImportResult:
+            progress: bool, total: int | None, source: str, workers: int | None,
+            agency: str | None = None) -> ImportResult:
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     started = time.perf_counter()
@@ -313,7 +330,7 @@ def _import(db: Database, rows: Iterable[Row], *, batch_size: int, registered_by
         from tqdm import tqdm
 
         bar = tqdm(total=total, unit=" rows", desc="import", smoothing=0.1, mininterval=0.5)
-    writer = _Writer(db, result, registered_by=registered_by, source=source)
+    writer = _Writer(db, result, registered_by=registered_by, agency=agency, source=source)
     first_line: dict[str, int] = {}
     validated = _validated(_chunks(rows, batch_size, result, bar),
                            _workers(workers, total, batch_size))
@@ -359,18 +376,22 @@ def import_experts(
     total: int | None = None,
     source: str = "api",
     workers: int | None = None,
+    agency: str | None = None,
 ) -> ImportResult:
     """Import ``(line_number, profile_document)`` pairs; see the module docstring.
 
     ``registered_by`` (an account id) is stored on each written profile and recorded in the
-    audit trail as the actor of the import. Returns the counts and the rejected rows.
+    audit trail as the actor of the import. With ``agency`` (an HR agency's account id) the
+    rows for existing profiles that agency did not register, or that their expert claimed, are
+    rejected. Returns the counts and the rejected rows.
     """
     if total is None and isinstance(rows, list | tuple):
         total = len(rows)
     # The text of a row is only needed when it is rejected (see _text).
     parsed = (Row(line, value, None, "") for line, value in rows)
     return _import(db, parsed, batch_size=batch_size, registered_by=registered_by,
-                   progress=progress, total=total, source=source, workers=workers)
+                   progress=progress, total=total, source=source, workers=workers,
+                   agency=agency)
 
 
 def import_experts_file(

@@ -108,8 +108,9 @@ def _scalar(v: Validator, raw: dict[str, Any], out: dict[str, Any]) -> None:
     nats = v.list_max("nationalities", raw.get("nationalities") or ["VN"], max_items=5)
     out["nationalities"] = [v.country(f"nationalities.{i}", c) for i, c in enumerate(nats or [])]
     out["languages"] = v.languages("languages", raw.get("languages") or [], required=False) or []
-    out["yearsExperience"] = v.integer("yearsExperience", raw.get("yearsExperience", 0) or 0,
-                                       min=0, max=70)
+    # Not stated stays absent (null): 0 would claim a beginner where nothing is known.
+    out["yearsExperience"] = v.integer("yearsExperience", raw.get("yearsExperience"),
+                                       min=0, max=70, required=False)
     out["hIndex"] = v.integer("hIndex", raw.get("hIndex", 0) or 0, min=0, max=500)
     out["citations"] = v.integer("citations", raw.get("citations", 0) or 0, min=0,
                                  max=10_000_000)

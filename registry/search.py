@@ -44,7 +44,9 @@ _ORDER = {
     ExpertSort.RELEVANCE: ("relevance DESC, e.nameSort ASC, e.id ASC", "relevance"),
     ExpertSort.NAME: ("e.nameSort ASC, e.id ASC", "e.nameSort"),
     ExpertSort.H_INDEX: ("e.hIndex DESC, e.nameSort ASC, e.id ASC", "e.hIndex"),
-    ExpertSort.EXPERIENCE: ("e.yearsExperience DESC, e.nameSort ASC, e.id ASC",
+    # Unknown experience (null) last: Cypher would put nulls first in a descending order.
+    ExpertSort.EXPERIENCE: ("e.yearsExperience IS NULL, e.yearsExperience DESC, "
+                            "e.nameSort ASC, e.id ASC",
                             "e.yearsExperience"),
     ExpertSort.UPDATED: ("e.updatedAt DESC, e.id ASC", "e.updatedAt"),
 }

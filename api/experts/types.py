@@ -49,7 +49,8 @@ class ExpertType:
     diaspora: Diaspora | None
     nationalities: list[str]
     languages: list[str] = strawberry.field(description="ISO 639-1 codes.")
-    years_experience: int
+    years_experience: int | None = strawberry.field(
+        description="Years of professional experience; null when the profile does not say.")
     h_index: int
     citations: int
     availability: Availability | None
@@ -78,7 +79,7 @@ class ExpertType:
             city=doc.get("city"), diaspora=enum_value(Diaspora, doc.get("diaspora")),
             nationalities=list(doc.get("nationalities") or ()),
             languages=list(doc.get("languages") or ()),
-            years_experience=doc.get("yearsExperience") or 0, h_index=doc.get("hIndex") or 0,
+            years_experience=doc.get("yearsExperience"), h_index=doc.get("hIndex") or 0,
             citations=doc.get("citations") or 0,
             availability=enum_value(Availability, doc.get("availability")),
             available_from=dt.date.fromisoformat(when) if when else None,

@@ -7,9 +7,10 @@ the ``chuyengia import`` command). This module adds what an upload through the A
 * a size limit (``settings.max_import_bytes``), answered as ``ValidationFailed`` at
   ``content``;
 * who may change what: an agency's rows may create profiles and update the profiles the agency
-  registered; a row for a profile another account registered is rejected (administrators may
-  update any), and an agency's rows cannot set ``verified`` (it stays as it is, false for a new
-  profile);
+  registered and no expert has claimed; a row for any other existing profile is rejected, with
+  the field that names the profile (the importer checks it in the writing transaction, see
+  ``registry.ownership``; administrators may update any), and an agency's rows cannot set
+  ``verified`` (it stays as it is, false for a new profile);
 * a status for every row. The importer reports rejected rows; the others are told apart by
   reading, before the write, whether the row's profile exists and has the same content. A
   profile changed by someone else between that read and the write can make a row reported as
@@ -68,18 +69,11 @@ def _identify(row: _Row) -> dict[str, Any] | None:
         return None
 
 
-def _screen(rows: Iterable[_Row], stored: dict[str, dict[str, Any]], *, account_id: str,
-            is_admin: bool) -> None:
-    """Reject the rows the caller may not write; keep ``verified`` as it is for agencies."""
+def _keep_verified(rows: Iterable[_Row], stored: dict[str, dict[str, Any]]) -> None:
+    """An agency's row leaves ``verified`` as it is (false for a new profile)."""
     for row in rows:
         current = stored.get(row.expert_id) if row.expert_id else None
-        if current is not None and not is_admin and current.get("registeredBy") != account_id:
-            row.reject(FieldError(
-                "", Code.REGISTERED_BY_OTHER,
-                f"is the profile of expert {row.expert_id}, which another account registered; "
-                "only that account or an administrator may change it",
-                {"value": row.expert_id}))
-        elif not is_admin and isinstance(row.raw, dict):
+        if isinstance(row.raw, dict):
             row.raw = {**row.raw, "verified": bool(current and current.get("verified"))}
 
 
@@ -108,11 +102,11 @@ def run_import(db: Database, data: bytes, fmt: str, *, account_id: str,
         rows.append(row)
     ids = sorted({r.expert_id for r in rows if r.expert_id})
     stored = db.read(experts.read_profiles, ids) if ids else {}
-    _screen((r for r in rows if r.status is None), stored, account_id=account_id,
-            is_admin=is_admin)
+    if not is_admin:
+        _keep_verified((r for r in rows if r.status is None), stored)
     to_write = [r for r in rows if r.status is None]
     result = import_experts(db, [(r.line, r.raw) for r in to_write], registered_by=account_id,
-                            source="graphql")
+                            source="graphql", agency=None if is_admin else account_id)
     rejected = {r.line: r.errors for r in result.rejected}
     for row in to_write:
         if row.line in rejected:

@@ -137,6 +137,25 @@ def test_other_sorts(client: TestClient, db: Database):
     assert len(_names(gql(client, SEARCH, {"sort": "UPDATED"}))) == 2
 
 
+def test_experience_not_stated_is_null_unmatched_and_sorted_last(client: TestClient,
+                                                                 db: Database):
+    unknown, beginner, senior = seed(db, [
+        person(1, fullName="Lê An", yearsExperience=None),
+        person(2, fullName="Trần Bình", yearsExperience=0),
+        person(3, fullName="Vũ Cường", yearsExperience=12)])
+    shown = gql(client, "query($id: ID!) { expert(id: $id) { yearsExperience } }",
+                {"id": unknown})["data"]["expert"]
+    assert shown == {"yearsExperience": None}
+    assert db.query("MATCH (e:Expert {id: $id}) RETURN e.yearsExperience AS y",
+                    id=beginner) == [{"y": 0}]
+    # Descending, and unknown after every stated number (Cypher alone would put null first).
+    assert _names(gql(client, SEARCH, {"sort": "EXPERIENCE"})) == [
+        "Vũ Cường", "Trần Bình", "Lê An"]
+    at_least = {"sort": "NAME", "filter": {"minYearsExperience": 0}}
+    assert _names(gql(client, SEARCH, at_least)) == ["Trần Bình", "Vũ Cường"]
+    assert senior
+
+
 def test_folding_search_over_http(client: TestClient, db: Database):
     seed(db, [person(1, fullName="Nguyễn Đức Thắng"), person(2, fullName="Trần Văn Hùng")])
     body = gql(client, SEARCH, {"filter": {"text": "nguyen duc"}})

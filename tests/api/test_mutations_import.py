@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from registry import audit, experts
+from registry.accounts import create_account
 from registry.db import Database
 from registry.settings import Settings
 from tests.api.conftest import Callers
@@ -70,15 +71,20 @@ def test_importing_again_is_unchanged_and_an_edit_is_updated(client, callers: Ca
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 1, 1)
 
 
-def test_csv_content(client, callers: Callers):
-    content = ("fullName,email,residenceCountry,skills,organization,title,since\n"
+def test_csv_content(client, db: Database, callers: Callers):
+    content = ("fullName,email,residenceCountry,skills,organization,title,since,yearsExperience\n"
                "Ngô Bảo Châu,chau@example.org,FR,machine-learning:5:20,Université Paris-Sud,"
-               "Professor,2005\n"
-               "Trần Văn Lỗi,bad-email,VN,,,,\n")
+               "Professor,2005,\n"
+               "Trần Văn Lỗi,bad-email,VN,,,,,\n"
+               "Lê Văn Mới,moi@example.org,VN,,,,,0\n")
     result = run(client, callers.hr, content, fmt="CSV")
-    assert statuses(result) == {2: "CREATED", 3: "REJECTED"}
+    assert statuses(result) == {2: "CREATED", 3: "REJECTED", 4: "CREATED"}
     assert "email" in result["rows"][1]["reason"]
     assert problems(result["rows"][1]) == [("email", "INVALID_EMAIL", {})]
+    # An empty cell leaves the years unknown; a written 0 is 0.
+    stated = {r["line"]: experts.read_profile(db, r["expertId"]).get("yearsExperience")
+              for r in result["rows"] if r["status"] == "CREATED"}
+    assert stated == {2: None, 4: 0}
 
 
 def test_a_csv_header_with_an_unknown_column_rejects_the_content(client, callers: Callers):
@@ -101,19 +107,52 @@ def test_duplicates_within_the_content_keep_the_first(client, callers: Callers):
 
 def test_an_agency_cannot_overwrite_a_profile_it_did_not_register(client, db: Database,
                                                                   callers: Callers):
-    # The owner's profile was not registered by the agency: its row is refused, others go on.
+    # The owner's profile is claimed (and not registered by the agency): its row is refused,
+    # others go on.
     owner_row = {**experts.read_profile(db, callers.expert_id), "headline": "chiếm"}
     owner_row = {k: v for k, v in owner_row.items()
                  if k in ("fullName", "email", "residenceCountry", "headline")}
     result = run(client, callers.hr, jsonl(owner_row, person(401)))
     assert statuses(result) == {1: "REJECTED", 2: "CREATED"}
     assert result["rows"][0]["expertId"] == callers.expert_id
-    assert "another account registered" in result["rows"][0]["reason"]
-    assert problems(result["rows"][0]) == [("", "REGISTERED_BY_OTHER",
+    assert result["rows"][0]["reason"].startswith("email: ")
+    assert "its expert has claimed" in result["rows"][0]["reason"]
+    assert problems(result["rows"][0]) == [("email", "CLAIMED_BY_EXPERT",
                                             {"value": callers.expert_id})]
     assert experts.read_profile(db, callers.expert_id)["headline"] != "chiếm"
     by_admin = run(client, callers.admin, jsonl(owner_row))
     assert statuses(by_admin) == {1: "UPDATED"}
+
+
+def test_an_agency_cannot_overwrite_a_profile_its_expert_claimed(client, db: Database,
+                                                                 callers: Callers):
+    mine = person(601, fullName="Hồ Sơ Đã Nhận", externalKey="C-1")
+    (row,) = run(client, callers.hr, jsonl(mine))["rows"]
+    claimed = row["expertId"]
+    create_account(db, name="Chuyên gia", role="EXPERT", expert_id=claimed)
+    result = run(client, callers.hr, jsonl({**mine, "headline": "ghi đè"}, person(602)))
+    assert statuses(result) == {1: "REJECTED", 2: "CREATED"}
+    assert result["rows"][0]["expertId"] == claimed
+    # The path is the field the row named the profile by.
+    assert result["rows"][0]["reason"].startswith("externalKey: ")
+    assert "its expert has claimed" in result["rows"][0]["reason"]
+    assert (result["created"], result["updated"], result["rejected"]) == (1, 0, 1)
+    assert experts.read_profile(db, claimed)["headline"] != "ghi đè"
+    by_admin = run(client, callers.admin, jsonl({**mine, "headline": "ghi đè"}))
+    assert statuses(by_admin) == {1: "UPDATED"}
+
+
+def test_an_agency_cannot_overwrite_another_agencys_profile(client, db: Database,
+                                                          callers: Callers):
+    _, rival = create_account(db, name="Công ty khác", role="HR_AGENCY")
+    theirs = person(701, fullName="Của Công Ty Khác")
+    (row,) = run(client, rival, jsonl(theirs))["rows"]
+    result = run(client, callers.hr, jsonl({**theirs, "headline": "của tôi"}))
+    assert statuses(result) == {1: "REJECTED"}
+    assert result["rows"][0]["reason"].startswith("email: ")
+    assert "another account registered" in result["rows"][0]["reason"]
+    stored = experts.read_profile(db, row["expertId"])
+    assert stored["headline"] != "của tôi" and stored["registeredBy"] != callers.hr_account_id
 
 
 def test_an_agency_cannot_verify_by_import(client, db: Database, callers: Callers):

@@ -89,6 +89,7 @@ export const en = {
 
   "expert.verified": "Verified",
   "expert.years": "{n} years of experience",
+  "expert.yearsUnknown": "Experience not stated",
   "expert.hIndex": "h-index {n}",
   "expert.skills": "Skills",
   "expert.skill": "Skill",

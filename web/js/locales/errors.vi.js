@@ -61,6 +61,7 @@ export const errorsVi = {
   "fieldError.REPEATED_COLUMNS": "Dòng tiêu đề lặp lại cột: {value}; chưa nhập dòng nào.",
   "fieldError.MISSING_COLUMN": "Dòng tiêu đề thiếu cột {value}; chưa nhập dòng nào.",
   "fieldError.DUPLICATE_ROW": "Trùng với dòng {line} (cùng một chuyên gia).",
+  "fieldError.CLAIMED_BY_EXPERT": "Chuyên gia đã nhận hồ sơ này; chỉ chính chuyên gia hoặc quản trị viên được sửa.",
   "fieldError.REGISTERED_BY_OTHER": "Hồ sơ này do một tài khoản khác đăng ký; chỉ tài khoản đó hoặc quản trị viên được sửa.",
   "fieldError.NOT_A_RECORD": "Không phải bản ghi của tệp xuất từ Chuyên Gia.",
   "fieldError.CANNOT_RESTORE": "Không khôi phục được loại dữ liệu này ({value}).",

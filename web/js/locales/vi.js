@@ -89,6 +89,7 @@ export const vi = {
 
   "expert.verified": "Đã xác minh",
   "expert.years": "{n} năm kinh nghiệm",
+  "expert.yearsUnknown": "Chưa nêu số năm kinh nghiệm",
   "expert.hIndex": "chỉ số h {n}",
   "expert.skills": "Kỹ năng",
   "expert.skill": "Kỹ năng",

@@ -187,7 +187,7 @@ function factsSection(expert) {
   const rows = [
     [t("expert.availability"), enumLabel("Availability", expert.availability) || "—"],
     expert.availableFrom ? [t("expert.availableFrom"), formatDate(expert.availableFrom)] : null,
-    [t("expert.experience"), t("expert.years", { n: expert.yearsExperience })],
+    [t("expert.experience"), expert.yearsExperience == null ? t("expert.yearsUnknown") : t("expert.years", { n: expert.yearsExperience })],
     [t("expert.impact"), `h-index ${expert.hIndex} · ${t("expert.citationsN", { n: formatNumber(expert.citations) })}`],
     expert.languages.length ? [t("expert.languages"), expert.languages.map(languageName).join(", ")] : null,
     expert.nationalities.length ? [t("expert.nationalities"), expert.nationalities.map(countryName).join(", ")] : null,

@@ -152,7 +152,7 @@ function basicsSection(state, api) {
         email: valueOf(c.email), phone: valueOf(c.phone), homepage: valueOf(c.homepage),
         residenceCountry: valueOf(c.residenceCountry), city: valueOf(c.city), diaspora: valueOf(c.diaspora),
         languages: listOf(c.languages).map((s) => s.toLowerCase()), nationalities: listOf(c.nationalities).map((s) => s.toUpperCase()),
-        yearsExperience: valueOf(c.yearsExperience) ?? 0, hIndex: valueOf(c.hIndex) ?? 0, citations: valueOf(c.citations) ?? 0,
+        yearsExperience: valueOf(c.yearsExperience) ?? null, hIndex: valueOf(c.hIndex) ?? 0, citations: valueOf(c.citations) ?? 0,
         orcid: valueOf(c.orcid), birthYear: valueOf(c.birthYear), gender: valueOf(c.gender),
       }), { controls: c });
     },
