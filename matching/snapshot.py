@@ -207,6 +207,9 @@ class ExpertIndex:
             # at 100,000). They are still freed by reference counting (no cycles).
             gc.collect()
             gc.freeze()
+        # Changes committed while the experts were read are applied now, and the refresh's
+        # statements are planned by Neo4j here rather than on the first change after start.
+        index.refresh(db)
         log.info("matcher index built: %d experts in %.2fs", len(index.row_of),
                  time.perf_counter() - started)
         return index
