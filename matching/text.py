@@ -369,11 +369,23 @@ class _Evidence:
         """``max(0, cos(query, profile)) * n_docs ** exponent`` (``EvidenceIndex``'s score)."""
         if len(rows) == 0:
             return np.zeros(0, dtype=np.float32)
-        norms = self.norms[rows]
-        ok = (norms > 1e-12) & (self.counts[rows] > 0)
-        cos = np.divide(self.P[rows] @ qx, norms, out=np.zeros(len(rows), np.float32),
-                        where=ok)
-        weight = np.where(ok, np.maximum(self.counts[rows], 1.0) ** self.exponent, 0.0)
+        return self._weighted(self.P[rows] @ qx, self.norms[rows], self.counts[rows],
+                              np.ones(len(rows), dtype=bool))
+
+    def all_scores(self, n_rows: int, qx: np.ndarray) -> np.ndarray:
+        """The score of each of the first ``n_rows`` rows (0 without a profile vector): one
+        product over a view of the profiles, no copy of them."""
+        n = min(n_rows, len(self.known))
+        out = np.zeros(n_rows, dtype=np.float32)
+        out[:n] = self._weighted(self.P[:n] @ qx, self.norms[:n], self.counts[:n],
+                                 self.known[:n])
+        return out
+
+    def _weighted(self, dots: np.ndarray, norms: np.ndarray, counts: np.ndarray,
+                  known: np.ndarray) -> np.ndarray:
+        ok = known & (norms > 1e-12) & (counts > 0)
+        cos = np.divide(dots, norms, out=np.zeros(len(dots), np.float32), where=ok)
+        weight = np.where(ok, np.maximum(counts, 1.0) ** self.exponent, 0.0)
         return (np.maximum(cos, 0.0) * weight).astype(np.float32)
 
 
@@ -796,6 +808,17 @@ class TextModel:
         if tfidf is None or q is None:
             return np.zeros(self._n_rows)
         return tfidf.scores(np.arange(len(tfidf.where)), q).astype(float)
+
+    def evidence_scores(self, query: str) -> np.ndarray | None:
+        """The evidence ranker's raw score of every row for ``query`` (0 for a row it has no
+        vector for), for retrieval; ``None`` until it is fitted (or when it is not used)."""
+        state = self._evidence
+        if not self.use_evidence or state is None:
+            return None
+        _, qx = self._query(query)
+        if qx is None:
+            return None
+        return state.all_scores(self._n_rows, qx)
 
     def similarity(self, query: str, rows: np.ndarray, reference: np.ndarray) -> np.ndarray:
         """Similarity of ``rows`` to ``query`` in [0, 1]: each signal over its maximum among
