@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import matching.candidates as candidates
+from matching import candidates
 from matching.candidates import fulltext_hits, graph_hits, select
 from matching.features import task_query
 from matching.task import TaskSpec
