@@ -339,6 +339,7 @@ class _Evidence:
         self.known = np.zeros(n_rows, dtype=bool)
         self.norms = np.zeros(n_rows, dtype=np.float32)
         self.exponent = float(index.config.productivity_exponent)
+        self.version = 0  # counts changes of the rows (cached retrieval scores are then old)
 
     def grow(self, n_rows: int) -> None:
         have = len(self.counts)
@@ -351,6 +352,7 @@ class _Evidence:
         self.norms = np.concatenate([self.norms, np.zeros(cap - have, np.float32)])
 
     def set_rows(self, rows: np.ndarray, P: np.ndarray, counts: np.ndarray) -> None:
+        self.version += 1
         self.P[rows] = P
         self.counts[rows] = counts
         self.norms[rows] = np.linalg.norm(P, axis=1)
@@ -811,14 +813,22 @@ class TextModel:
 
     def evidence_scores(self, query: str) -> np.ndarray | None:
         """The evidence ranker's raw score of every row for ``query`` (0 for a row it has no
-        vector for), for retrieval; ``None`` until it is fitted (or when it is not used)."""
+        vector for), for retrieval; ``None`` until it is fitted (or when it is not used).
+        Cached with the text until a row changes (paging a ranking asks again); read only."""
         state = self._evidence
         if not self.use_evidence or state is None:
             return None
         _, qx = self._query(query)
         if qx is None:
             return None
-        return state.all_scores(self._n_rows, qx)
+        key = (state.generation, state.version, self._n_rows)
+        entry = self._entry(query)
+        hit = entry.get("retrieval")
+        if hit is None or hit[0] != key:
+            scores = state.all_scores(self._n_rows, qx)
+            scores.flags.writeable = False
+            hit = entry["retrieval"] = (key, scores)
+        return hit[1]
 
     def similarity(self, query: str, rows: np.ndarray, reference: np.ndarray) -> np.ndarray:
         """Similarity of ``rows`` to ``query`` in [0, 1]: each signal over its maximum among
