@@ -1,14 +1,14 @@
 """DBLP expert finding through the registry and the real matcher (``chuyengia bench expert-finding``).
 
     chuyengia bench expert-finding --data DIR --queries FILE --run OUT [--qrels FILE]
-                                   [--protocol strict|original]
+                                   [--protocol strict|original] [--port N]
     chuyengia bench score --qrels FILE --run FILE
 
 Unlike ``bench.expert_finding_offline`` (which feeds the benchmark files straight to the
 evidence ranker), this goes the way a user's request goes:
 
 1. A Neo4j of the benchmark's own (``bench.support.bench_server``: ``var/bench-expert-finding``,
-   port 7692; never the demo, test or user data) is wiped and migrated.
+   port 7692 unless ``--port``; never the demo, test or user data) is wiped and migrated.
 2. Every candidate becomes an expert with a minimal valid profile, written through the
    registry's own write path (``registry.profile.validate_profile`` then
    ``registry.experts.write_profiles``: batched ``UNWIND`` statements). Their documents are
