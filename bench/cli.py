@@ -53,10 +53,11 @@ def _expert_finding(args: argparse.Namespace, db: Database | None, out: TextIO) 
     from registry.localdb import LocalNeo4j
     from registry.settings import PROJECT_ROOT
 
+    port = getattr(args, "port", None) or BENCH_PORT
     folder = PROJECT_ROOT / "var" / f"bench-{BENCH_NAME}"
-    was_running = LocalNeo4j(folder, BENCH_PORT).status().running
-    progress(f"the benchmark's own Neo4j: {folder}, port {BENCH_PORT}")
-    server, database = bench_server(BENCH_NAME, BENCH_PORT)
+    was_running = LocalNeo4j(folder, port).status().running
+    progress(f"the benchmark's own Neo4j: {folder}, port {port}")
+    server, database = bench_server(BENCH_NAME, port)
     try:
         code = go(database)
         print(f"machine: {machine()}", file=out)

@@ -1,14 +1,14 @@
 """DBLP expert finding through the registry and the real matcher (``chuyengia bench expert-finding``).
 
     chuyengia bench expert-finding --data DIR --queries FILE --run OUT [--qrels FILE]
-                                   [--protocol strict|original]
+                                   [--protocol strict|original] [--port N]
     chuyengia bench score --qrels FILE --run FILE
 
 Unlike ``bench.expert_finding_offline`` (which feeds the benchmark files straight to the
 evidence ranker), this goes the way a user's request goes:
 
 1. A Neo4j of the benchmark's own (``bench.support.bench_server``: ``var/bench-expert-finding``,
-   port 7692; never the demo, test or user data) is wiped and migrated.
+   port 7692 unless ``--port``; never the demo, test or user data) is wiped and migrated.
 2. Every candidate becomes an expert with a minimal valid profile, written through the
    registry's own write path (``registry.profile.validate_profile`` then
    ``registry.experts.write_profiles``: batched ``UNWIND`` statements). Their documents are
@@ -236,6 +236,8 @@ class RankStats:
     retrieved: list[int] = field(default_factory=list)
     unplaced: int = 0  # pool candidates the matcher did not return, over all queries
     model_id: str = ""
+    returned: dict[str, set[str]] = field(default_factory=dict)
+    """Per query id: the pool candidates the matcher returned (retrieved, passed the rules)."""
 
 
 def rank_query(matcher: Matcher, db: Database, query: Query, pool: Sequence[str],
@@ -264,6 +266,7 @@ def rank_query(matcher: Matcher, db: Database, query: Query, pool: Sequence[str]
     floor = 0.0 if lowest > 0 else lowest - 1.0
     missing = [c for c in pool if c not in scores]
     stats.unplaced += len(missing)
+    stats.returned[query.id] = set(scores)
     scores.update({c: floor for c in missing})
     return scores
 
@@ -308,6 +311,8 @@ class Report:
     seconds: dict[str, float]
     stats: RankStats
     scores: dict[str, trec.Scores] = field(default_factory=dict)
+    recall: tuple[int, int] | None = None
+    """Relevant (query, expert) pairs the matcher returned, and all relevant pairs."""
 
     def format(self) -> str:
         c = self.counts
@@ -324,6 +329,10 @@ class Report:
                      f"{np.mean(self.stats.retrieved or [0]):.0f} candidates retrieved on "
                      f"average; pool candidates not returned: "
                      f"{self.stats.unplaced / per_q:.1f} per query")
+        if self.recall is not None:
+            found, relevant = self.recall
+            lines.append(f"retrieval recall: {found}/{relevant} relevant (query, expert) "
+                         f"pairs returned ({found / max(relevant, 1):.3f})")
         lines.append(f"import {self.seconds['import']:.1f} s, ranking "
                      f"{self.seconds['rank']:.1f} s; run file: {self.run_path}")
         if self.scores:
@@ -382,10 +391,17 @@ def run_expert_finding(db: Database, data: str | Path, queries: str | Path,
         qids = [q.id for q in bench.queries]
         judged = {q: judged[q] for q in qids if q in judged}
         report.scores[MATCHER_ROW] = trec.evaluate(judged, trec.read_run(run_path))
+        report.recall = retrieval_recall(judged, stats.returned)
         docs = read_documents(db)
         for votes, base in baseline_runs(docs, bench.queries, bench.pool).items():
             report.scores[BASELINE_ROWS[votes]] = trec.evaluate(judged, base)
     return report
+
+
+def retrieval_recall(judged: trec.Qrels, returned: dict[str, set[str]]) -> tuple[int, int]:
+    """Relevant (query, expert) pairs among those returned, and all relevant pairs."""
+    relevant = [(q, c) for q, rels in judged.items() for c, rel in rels.items() if rel > 0]
+    return sum(c in returned.get(q, ()) for q, c in relevant), len(relevant)
 
 
 def format_scores(scores: trec.Scores) -> str:

@@ -1,12 +1,18 @@
 """Candidate retrieval: who is worth scoring for a task, a few thousand at most.
 
-Two sources, merged:
+Three sources, merged:
 
 * the index (``matching.snapshot``): experts holding a required skill or one of its taxonomy
   neighbours (two links), with a cheap pre-score (weighted best credit per requirement);
 * the graph's full-text indexes over profiles (``expert_text``) and publications
   (``publication_text``), queried once with the task's text folded into a Lucene OR query
-  (``registry.fulltext.lucene_query(any_word=True)``).
+  (``registry.fulltext.lucene_query(any_word=True)``);
+* the evidence ranker's topic space (``matching.text.TextModel.evidence_scores``: one dense
+  product over every expert's profile vector): the ``EVIDENCE_HITS`` experts nearest to the
+  task's text, who may share no skill and no word with it (their papers are on the task's
+  subject in other words). Until the evidence ranker is first fitted this source is empty
+  and the full-text hits stand for the text. The evidence score is also part of every
+  candidate's pre-score.
 
 Visibility is applied here with the caller's ``Viewer`` (the API passes it), and so is the
 optional ``ExpertFilter`` of the search API. Beyond ``limit`` candidates the lowest
@@ -40,7 +46,11 @@ __all__ = ["MAX_CANDIDATES", "CandidateSet", "filter_mask", "retrieve", "visible
 
 MAX_CANDIDATES = 3000
 TEXT_HITS = 2000
+EVIDENCE_HITS = 500
+"""Experts retrieved by evidence similarity alone: the nearest of everyone alive, and the
+nearest of those the viewer may see (and that pass the filter)."""
 _TEXT_SHARE = 0.5  # a full-text hit's pre-score weight against the skills'
+_EVIDENCE_SHARE = 0.5  # likewise for the evidence score, over the best one
 
 _FULLTEXT = """
 CALL () {
@@ -65,6 +75,8 @@ class CandidateSet:
     text_hits: int
     reference: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
     """The task's retrieved experts regardless of viewer and filter (text scaling)."""
+    evidence_hits: int = 0
+    """Candidates among the task's nearest experts by evidence (before the cut)."""
 
     @property
     def truncated(self) -> bool:
@@ -213,18 +225,48 @@ def select(index: ExpertIndex, task: TaskSpec, hits: Hits, *, viewer: Viewer = A
     if len(text_rows):
         score[text_rows] += _TEXT_SHARE * values
         matched[text_rows] = True
-    matched &= index.alive_mask()
-    reference = _best(np.flatnonzero(matched), score, limit)
+    alive = index.alive_mask()
+    matched &= alive
+    evidence = _evidence_prescore(index, hits)
+    nearest = _nearest(evidence, alive)
+    matched[nearest] = True
+    reference = _best(np.flatnonzero(matched), score + evidence, limit)
     extra = index.rows(include)
     matched[extra] = True
-    matched &= visible_mask(index, viewer)
+    allowed = visible_mask(index, viewer)
     if filter is not None:
-        matched &= filter_mask(index, filter, text_hits=hits.filter)
+        allowed &= filter_mask(index, filter, text_hits=hits.filter)
+    # The viewer's own nearest: as deep a reach into what they may see as anyone's.
+    nearest = np.union1d(nearest, _nearest(evidence, allowed))
+    matched[nearest] = True
+    matched &= allowed
     rows = np.flatnonzero(matched)
-    pre = score[rows]
+    pre = score[rows] + evidence[rows]
     pre[np.isin(rows, extra)] = np.inf
     order = _order(rows, pre, limit)
-    return CandidateSet(rows[order], len(rows), len(text_rows), reference)
+    return CandidateSet(rows[order], len(rows), len(text_rows), reference,
+                        int(np.count_nonzero(matched[nearest])))
+
+
+def _evidence_prescore(index: ExpertIndex, hits: Hits) -> np.ndarray:
+    """Each row's evidence score over the best alive row's, times its share (zeros when the
+    evidence ranker is not fitted yet: the full-text hits then stand for the text)."""
+    n = index.n_rows
+    raw = index.text.evidence_scores(hits.text) if hits.text else None
+    if raw is None:
+        return np.zeros(n)
+    score = np.zeros(n)
+    m = min(n, len(raw))
+    score[:m] = raw[:m]
+    top = float(score[index.alive_mask()].max(initial=0.0))
+    return _EVIDENCE_SHARE * score / top if top > 0 else score
+
+
+def _nearest(evidence: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """The :data:`EVIDENCE_HITS` rows of the mask ``among`` with the best evidence scores
+    (above 0; ties: lower row first)."""
+    rows = np.flatnonzero(among & (evidence > 0))
+    return _best(rows, evidence, EVIDENCE_HITS)
 
 
 def _hit_rows(index: ExpertIndex, hits: Hits) -> tuple[np.ndarray, np.ndarray]:

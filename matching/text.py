@@ -339,6 +339,7 @@ class _Evidence:
         self.known = np.zeros(n_rows, dtype=bool)
         self.norms = np.zeros(n_rows, dtype=np.float32)
         self.exponent = float(index.config.productivity_exponent)
+        self.version = 0  # counts changes of the rows (cached retrieval scores are then old)
 
     def grow(self, n_rows: int) -> None:
         have = len(self.counts)
@@ -351,6 +352,7 @@ class _Evidence:
         self.norms = np.concatenate([self.norms, np.zeros(cap - have, np.float32)])
 
     def set_rows(self, rows: np.ndarray, P: np.ndarray, counts: np.ndarray) -> None:
+        self.version += 1
         self.P[rows] = P
         self.counts[rows] = counts
         self.norms[rows] = np.linalg.norm(P, axis=1)
@@ -369,11 +371,23 @@ class _Evidence:
         """``max(0, cos(query, profile)) * n_docs ** exponent`` (``EvidenceIndex``'s score)."""
         if len(rows) == 0:
             return np.zeros(0, dtype=np.float32)
-        norms = self.norms[rows]
-        ok = (norms > 1e-12) & (self.counts[rows] > 0)
-        cos = np.divide(self.P[rows] @ qx, norms, out=np.zeros(len(rows), np.float32),
-                        where=ok)
-        weight = np.where(ok, np.maximum(self.counts[rows], 1.0) ** self.exponent, 0.0)
+        return self._weighted(self.P[rows] @ qx, self.norms[rows], self.counts[rows],
+                              np.ones(len(rows), dtype=bool))
+
+    def all_scores(self, n_rows: int, qx: np.ndarray) -> np.ndarray:
+        """The score of each of the first ``n_rows`` rows (0 without a profile vector): one
+        product over a view of the profiles, no copy of them."""
+        n = min(n_rows, len(self.known))
+        out = np.zeros(n_rows, dtype=np.float32)
+        out[:n] = self._weighted(self.P[:n] @ qx, self.norms[:n], self.counts[:n],
+                                 self.known[:n])
+        return out
+
+    def _weighted(self, dots: np.ndarray, norms: np.ndarray, counts: np.ndarray,
+                  known: np.ndarray) -> np.ndarray:
+        ok = known & (norms > 1e-12) & (counts > 0)
+        cos = np.divide(dots, norms, out=np.zeros(len(dots), np.float32), where=ok)
+        weight = np.where(ok, np.maximum(counts, 1.0) ** self.exponent, 0.0)
         return (np.maximum(cos, 0.0) * weight).astype(np.float32)
 
 
@@ -797,6 +811,25 @@ class TextModel:
         if tfidf is None or q is None:
             return np.zeros(self._n_rows)
         return tfidf.scores(np.arange(len(tfidf.where)), q).astype(float)
+
+    def evidence_scores(self, query: str) -> np.ndarray | None:
+        """The evidence ranker's raw score of every row for ``query`` (0 for a row it has no
+        vector for), for retrieval; ``None`` until it is fitted (or when it is not used).
+        Cached with the text until a row changes (paging a ranking asks again); read only."""
+        state = self._evidence
+        if not self.use_evidence or state is None:
+            return None
+        _, qx = self._query(query)
+        if qx is None:
+            return None
+        key = (state.generation, state.version, self._n_rows)
+        entry = self._entry(query)
+        hit = entry.get("retrieval")
+        if hit is None or hit[0] != key:
+            scores = state.all_scores(self._n_rows, qx)
+            scores.flags.writeable = False
+            hit = entry["retrieval"] = (key, scores)
+        return hit[1]
 
     def similarity(self, query: str, rows: np.ndarray, reference: np.ndarray) -> np.ndarray:
         """Similarity of ``rows`` to ``query`` in [0, 1]: each signal over its maximum among

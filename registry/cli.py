@@ -159,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     ef.add_argument("--run", required=True)
     ef.add_argument("--qrels")
     ef.add_argument("--protocol", choices=["strict", "original"], default="strict")
+    ef.add_argument("--port", type=int, help="the benchmark Neo4j's port (default 7692)")
     sc = bsub.add_parser("score", help="score a TREC run file")
     sc.add_argument("--qrels", required=True)
     sc.add_argument("--run", required=True)

@@ -1,0 +1,111 @@
+"""Candidate retrieval through evidence similarity: an expert who shares no skill and no word
+with the task, but whose papers are on its subject, is retrieved and ranked; visibility holds
+on that path too."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matching import candidates
+from matching.candidates import fulltext_hits, graph_hits, select
+from matching.features import task_query
+from matching.task import TaskSpec
+from registry.db import Database
+from registry.search import Viewer
+
+from .conftest import add
+
+# The task's words (speech, recognition, ...) and the words its field also uses (acoustic,
+# phoneme, ...) appear together in the bridging papers; the target's papers use only the
+# second kind, the off-topic papers neither.
+TASK = TaskSpec(title="Speech recognition", description="Transcribing spoken recordings.",
+                requirements=())
+BRIDGING = [
+    "Speech recognition with acoustic models over phoneme lattices",
+    "Spoken recordings transcribed by phoneme decoders and acoustic features",
+    "Acoustic phoneme models for speech recognition of recordings",
+    "Transcribing speech: acoustic lattices and phoneme decoders",
+]
+FIELD_ONLY = [
+    "Phoneme lattices and acoustic decoders",
+    "Acoustic features for phoneme decoders",
+    "Lattice rescoring of acoustic phoneme models",
+]
+OFF_TOPIC = [
+    "Protein folding with graph networks",
+    "Crop yield forecasting from satellite imagery",
+    "Bridge deformation monitoring with strain gauges",
+    "Port logistics scheduling under uncertainty",
+]
+
+
+def papers(titles: list[str]) -> list[dict[str, object]]:
+    return [{"title": t, "year": 2020 + i % 5} for i, t in enumerate(titles)]
+
+
+def registry(db: Database) -> dict[str, str]:
+    """Experts named by role: ``field`` is the one reachable only through evidence."""
+    out = {f"bridge{i}": add(db, f"bridge{i}", publications=papers(BRIDGING[i:i + 2]))
+           for i in range(3)}
+    out.update({f"off{i}": add(db, f"off{i}", publications=papers(OFF_TOPIC[i:i + 2]))
+                for i in range(3)})
+    out["field"] = add(db, "field", publications=papers(FIELD_ONLY[:2]))
+    out["private"] = add(db, "private", publications=papers(FIELD_ONLY), visibility="PRIVATE")
+    return out
+
+
+def ids(ranking) -> list[str]:
+    return [c.expert_id for c in ranking.candidates]
+
+
+def test_an_expert_sharing_no_word_with_the_task_is_retrieved_through_evidence(
+        db: Database, matcher):
+    e = registry(db)
+    index = matcher.index(db)
+    # Neither skills nor full text reach the field-only experts.
+    text = task_query(TASK, index.graph)
+    reached = fulltext_hits(db, text)
+    assert e["bridge0"] in reached
+    assert e["field"] not in reached and e["private"] not in reached
+
+    ranking = matcher.rank(db, TASK, first=100, viewer=Viewer(admin=True))
+    ranked = ids(ranking)
+    assert e["field"] in ranked and e["private"] in ranked
+    assert all(ranked.index(e["field"]) < ranked.index(e[f"off{i}"])
+               for i in range(3) if e[f"off{i}"] in ranked)
+    field = ranking.candidates[ranked.index(e["field"])]
+    assert field.features["text_similarity"] > 0
+    assert field.evidence  # explained by its own papers
+
+
+def test_a_private_profile_never_comes_back_through_evidence(db: Database, matcher):
+    e = registry(db)
+    for viewer in (Viewer(), Viewer(signed_in=True)):
+        ranked = ids(matcher.rank(db, TASK, first=100, viewer=viewer))
+        assert e["field"] in ranked
+        assert e["private"] not in ranked
+    own = ids(matcher.rank(db, TASK, first=100,
+                           viewer=Viewer(signed_in=True, expert_id=e["private"])))
+    assert e["private"] in own
+
+
+def test_each_viewer_reaches_as_deep_into_what_they_may_see(
+        db: Database, matcher, monkeypatch: pytest.MonkeyPatch):
+    e = registry(db)
+    index = matcher.index(db)
+    hits = graph_hits(db, index, TASK)
+    scores = index.text.evidence_scores(hits.text)
+    private, field = (scores[index.row_of[e[k]]] for k in ("private", "field"))
+    # More papers on the field: the private expert is nearer, and no one is in between.
+    assert private > field > 0 and not np.any((scores > field) & (scores < private))
+    # Retrieval by evidence reaches down to the private expert, not beyond.
+    monkeypatch.setattr(candidates, "EVIDENCE_HITS", int(np.count_nonzero(scores >= private)))
+    with index.lock:
+        admin = select(index, TASK, hits, viewer=Viewer(admin=True))
+        anonymous = select(index, TASK, hits)
+        admin_ids, anonymous_ids = index.ids(admin.rows), index.ids(anonymous.rows)
+    assert e["private"] in admin_ids and e["field"] not in admin_ids
+    # An anonymous viewer's reach is as deep into what they may see: the next one.
+    assert e["field"] in anonymous_ids and e["private"] not in anonymous_ids
+    assert anonymous.evidence_hits == admin.evidence_hits
