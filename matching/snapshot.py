@@ -208,8 +208,12 @@ class ExpertIndex:
             gc.collect()
             gc.freeze()
         # Changes committed while the experts were read are applied now, and the refresh's
-        # statements are planned by Neo4j here rather than on the first change after start.
+        # statements are planned by Neo4j here rather than on the first change after start
+        # (a refresh reads a few profiles: Neo4j plans that read apart from the build's
+        # batches of thousands, a third of a second the first time).
         index.refresh(db)
+        if ids:
+            db.read(read_matcher_profiles, ids[:1])
         log.info("matcher index built: %d experts in %.2fs", len(index.row_of),
                  time.perf_counter() - started)
         return index
