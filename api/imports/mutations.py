@@ -10,10 +10,9 @@ the ``chuyengia import`` command). This module adds what an upload through the A
   registered; a row for a profile another account registered is rejected (administrators may
   update any), and an agency's rows cannot set ``verified`` (it stays as it is, false for a new
   profile);
-* a status for every row. The importer reports rejected rows; the others are told apart by
-  reading, before the write, whether the row's profile exists and has the same content. A
-  profile changed by someone else between that read and the write can make a row reported as
-  UPDATED where it was UNCHANGED (or the reverse); the counts are the importer's own.
+* a status for every row, as the importer reports it (what the database did), with the id of
+  the expert the row is: found by any of its identifiers (``registry.identity``), so the
+  ownership check applies to the profile the row would really change.
 """
 
 from __future__ import annotations
@@ -30,11 +29,11 @@ from api.guards import mutation_guard
 from api.imports.inputs import ImportExpertsInput
 from api.imports.types import ExpertsImported, ImportRow, ImportRowStatus
 from api.permissions import HasRole
-from registry import experts
+from registry import experts, identity
 from registry.db import Database
 from registry.errors import FieldError, ValidationError
 from registry.importer import import_experts, read_rows
-from registry.profile import content_hash, validate_profile
+from registry.profile import validate_profile
 
 __all__ = ["ImportMutations", "run_import"]
 
@@ -78,30 +77,23 @@ def _screen(rows: Iterable[_Row], stored: dict[str, dict[str, Any]], *, account_
             row.raw = {**row.raw, "verified": bool(current and current.get("verified"))}
 
 
-def _expected(row: _Row, stored: dict[str, dict[str, Any]]) -> ImportRowStatus | None:
-    doc = _identify(row)
-    if doc is None:
-        return None  # a record of another kind: ignored, not a row of the report
-    current = stored.get(doc["id"])
-    if current is None:
-        return ImportRowStatus.CREATED
-    same = current.get("contentHash") == content_hash(doc)
-    return ImportRowStatus.UNCHANGED if same else ImportRowStatus.UPDATED
-
-
 def run_import(db: Database, data: bytes, fmt: str, *, account_id: str,
                is_admin: bool) -> ExpertsImported:
     """Import ``data`` for the caller and report every row (see the module docstring)."""
-    rows = []
+    rows, docs = [], {}
     for line, raw, error in read_rows(data, fmt):
         row = _Row(line, raw)
         if error is not None:
             row.status, row.reason = ImportRowStatus.REJECTED, error
-        else:
-            doc = _identify(row)
-            row.expert_id = doc["id"] if doc else None
+        elif (doc := _identify(row)) is not None:
+            docs[line] = doc
         rows.append(row)
-    ids = sorted({r.expert_id for r in rows if r.expert_id})
+    valid = [r for r in rows if r.line in docs]
+    found = db.read(identity.resolve, [docs[r.line] for r in valid],
+                    [r.raw.get("id") is not None for r in valid]) if valid else []
+    for row, who in zip(valid, found, strict=True):
+        row.expert_id = who.stored["id"] if who.stored else docs[row.line]["id"]
+    ids = sorted({who.stored["id"] for who in found if who.stored})
     stored = db.read(experts.read_profiles, ids) if ids else {}
     _screen((r for r in rows if r.status is None), stored, account_id=account_id,
             is_admin=is_admin)
@@ -112,8 +104,9 @@ def run_import(db: Database, data: bytes, fmt: str, *, account_id: str,
     for row in to_write:
         if row.line in rejected:
             row.status, row.reason = ImportRowStatus.REJECTED, rejected[row.line]
-        else:
-            row.status = _expected(row, stored)
+        elif row.line in result.outcomes:
+            row.expert_id, status = result.outcomes[row.line]
+            row.status = ImportRowStatus[status]
     reported = [r for r in rows if r.status is not None]
     return ExpertsImported(
         created=result.created, updated=result.updated, unchanged=result.unchanged,

@@ -99,6 +99,18 @@ def test_an_agency_cannot_overwrite_a_profile_it_did_not_register(client, db: Da
     assert statuses(by_admin) == {1: "UPDATED"}
 
 
+def test_an_added_orcid_does_not_let_an_agency_reach_around_the_owner(
+        client, db: Database, callers: Callers):
+    # The row matches the owner's profile by e-mail; its ORCID iD would derive another id.
+    owner_row = {k: v for k, v in experts.read_profile(db, callers.expert_id).items()
+                 if k in ("fullName", "email", "residenceCountry")}
+    result = run(client, callers.hr, jsonl({**owner_row, "orcid": "0000-0002-1825-0097",
+                                            "headline": "chiếm"}))
+    assert statuses(result) == {1: "REJECTED"}
+    assert result["rows"][0]["expertId"] == callers.expert_id
+    assert db.query("MATCH (e:Expert) RETURN count(e) AS n")[0]["n"] == 2  # the callers' own
+
+
 def test_an_agency_cannot_verify_by_import(client, db: Database, callers: Callers):
     result = run(client, callers.hr, jsonl({**person(501), "verified": True}))
     assert not experts.read_profile(db, result["rows"][0]["expertId"])["verified"]
