@@ -109,9 +109,14 @@ CALL {
     CREATE (e)-[:LED {role: r.role, position: r.position}]->(w))
   FOREACH (_ IN CASE WHEN r.led THEN [] ELSE [1] END |
     CREATE (e)-[:CONTRIBUTED {role: r.role, position: r.position}]->(w))
+}
+CALL {
+  // A project's areas are the written document's (the last one listing it, when several
+  // do); one row per project, and links replaced only when they differ.
+  UNWIND $project_areas AS r
+  MATCH (w:Project {id: r.id})
   WITH w, r, [(w)-[:IN_AREA]->(t:TechArea) | t.id] AS current
-  // A project's areas are the written document's; links are replaced only when they differ.
-  WITH w, r WHERE size(current) <> size(r.areas) OR any(a IN r.areas WHERE NOT a IN current)
+  WHERE size(current) <> size(r.areas) OR any(a IN r.areas WHERE NOT a IN current)
   CALL {
     WITH w
     MATCH (w)-[old:IN_AREA]->()
@@ -141,6 +146,7 @@ def _subgraph_rows(docs: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, A
     out: dict[str, list[dict[str, Any]]] = {k: [] for k in (
         "skills", "orgs", "works_at", "studied_at", *_WORK_KINDS)}
     seen_orgs: set[str] = set()
+    areas: dict[str, list[str]] = {}
     for doc in docs:
         eid = doc["id"]
         out["skills"].extend({"expert": eid, **s} for s in doc.get("skills") or ())
@@ -157,9 +163,10 @@ def _subgraph_rows(docs: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, A
                             for pos, w in enumerate(doc.get(key) or ()))
         out["projects"].extend(
             {"expert": eid, "position": pos, "led": p["relation"] == "LED", "role": p.get("role"),
-             "areas": sorted(set(p.get("areas") or ())),
              "props": _work_props(p, drop=("relation", "role", "areas"))}
             for pos, p in enumerate(doc.get("projects") or ()))
+        areas.update((p["id"], sorted(set(p.get("areas") or ()))) for p in doc.get("projects") or ())
+    out["project_areas"] = [{"id": pid, "areas": a} for pid, a in areas.items()]
     return out
 
 
