@@ -12,7 +12,7 @@ from typing import Any
 
 import strawberry
 
-from registry import accounts, organizations, profile, programmes
+from registry import accounts, organizations, profile, programme_types
 
 __all__ = [
     "Diaspora", "Availability", "Visibility", "SkillSource", "Degree", "ProjectRelation",
@@ -39,12 +39,12 @@ ProjectOutcome = _enum("ProjectOutcome", profile.PROJECT_OUTCOMES, "What became 
 Gender = _enum("Gender", profile.GENDERS, "Protected attribute; never used for matching.")
 OrganizationKind = _enum("OrganizationKind", organizations.ORG_KINDS, "Kind of organization.")
 Role = _enum("Role", accounts.ROLES, "What an account may do.")
-TaskRole = _enum("TaskRole", programmes.ROLES_SOUGHT, "The role a task seeks someone for.")
-ChiefEngineerKind = _enum("ChiefEngineerKind", programmes.CHIEF_ENGINEER_KINDS,
+TaskRole = _enum("TaskRole", programme_types.ROLES_SOUGHT, "The role a task seeks someone for.")
+ChiefEngineerKind = _enum("ChiefEngineerKind", programme_types.CHIEF_ENGINEER_KINDS,
                           "Which kind of chief engineer a task seeks.")
-OnsiteMode = _enum("OnsiteMode", programmes.ONSITE_MODES, "Where the work is done.")
-AwardMode = _enum("AwardMode", programmes.AWARD_MODES, "How the task is awarded.")
-TaskStatus = _enum("TaskStatus", programmes.TASK_STATUSES,
+OnsiteMode = _enum("OnsiteMode", programme_types.ONSITE_MODES, "Where the work is done.")
+AwardMode = _enum("AwardMode", programme_types.AWARD_MODES, "How the task is awarded.")
+TaskStatus = _enum("TaskStatus", programme_types.TASK_STATUSES,
                    "DRAFT (only its lead sees it), OPEN (seeking candidates) or CLOSED.")
 
 

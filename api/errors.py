@@ -16,12 +16,13 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from registry import errors as domain
 
 __all__ = [
-    "UserError", "FieldErrorType", "ValidationFailed", "NotFound", "VersionConflict",
+    "UserError", "FieldErrorCode", "FieldErrorType", "field_error", "ValidationFailed", "NotFound", "VersionConflict",
     "NotAllowed", "typed_error", "ERROR_TYPES", "EXCEPTION_HANDLERS", "error_code",
     "UNAVAILABLE_MESSAGE",
 ]
@@ -33,10 +34,27 @@ class UserError:
     message: str
 
 
+FieldErrorCode = strawberry.enum(
+    domain.Code, name="FieldErrorCode",
+    description="What is wrong with a field, for programs: show your own text for the code "
+                "and its `params`, and the English `reason` for a code you do not know yet.")
+
+
 @strawberry.type(name="FieldError", description="One invalid input field.")
 class FieldErrorType:
-    path: str = strawberry.field(description="Dotted path of the field, e.g. `skills.2.level`.")
-    reason: str
+    path: str = strawberry.field(description="Dotted path of the field, e.g. `skills.2.level`; "
+                                             "empty for an import row as a whole.")
+    code: FieldErrorCode = strawberry.field(  # type: ignore[valid-type]
+        description="Stable, machine-readable kind of the problem.")
+    reason: str = strawberry.field(description="The problem in English, for people.")
+    params: JSON = strawberry.field(description="What the code's text needs, such as "
+                                                "`{\"limit\": 200}` for TOO_LONG or "
+                                                "`{\"min\": 0, \"max\": 70}` for OUT_OF_RANGE.")
+
+
+def field_error(error: domain.FieldError) -> FieldErrorType:
+    return FieldErrorType(path=error.path, code=error.code, reason=error.reason,
+                          params=dict(error.params))
 
 
 @strawberry.type(description="Input was invalid; nothing was written. Every problem is listed.")
@@ -59,8 +77,14 @@ class VersionConflict(UserError):
     current_version: int
 
 
+NotAllowedCodeType = strawberry.enum(
+    domain.NotAllowedCode, name="NotAllowedCode",
+    description="Why the caller may not do this, for programs; `reason` says it in English.")
+
+
 @strawberry.type(description="The caller may not do this.")
 class NotAllowed(UserError):
+    code: NotAllowedCodeType  # type: ignore[valid-type]
     reason: str
 
 
@@ -73,14 +97,14 @@ def typed_error(exc: domain.RegistryError) -> UserError:
     if isinstance(exc, domain.ValidationError):
         return ValidationFailed(
             message="The input is invalid: " + "; ".join(str(e) for e in exc.errors),
-            fields=[FieldErrorType(path=e.path, reason=e.reason) for e in exc.errors])
+            fields=[field_error(e) for e in exc.errors])
     if isinstance(exc, domain.NotFound):
         return NotFound(message=str(exc), kind=exc.kind, id=strawberry.ID(exc.ident))
     if isinstance(exc, domain.VersionConflict):
         return VersionConflict(message=str(exc), kind=exc.kind, id=strawberry.ID(exc.ident),
                                expected_version=exc.expected, current_version=exc.current)
     if isinstance(exc, domain.NotAllowed):
-        return NotAllowed(message=str(exc), reason=exc.reason)
+        return NotAllowed(message=str(exc), code=exc.code, reason=exc.reason)
     raise exc
 
 
@@ -129,8 +153,11 @@ def error_code(exc: BaseException) -> tuple[str, str, dict[str, Any]] | None:
     if isinstance(exc, domain.DatabaseUnavailable):
         return code, UNAVAILABLE_MESSAGE, {}
     if isinstance(exc, domain.ValidationError):
-        fields = [{"path": e.path, "reason": e.reason} for e in exc.errors]
+        fields = [{"path": e.path, "code": e.code.value, "reason": e.reason,
+                   "params": dict(e.params)} for e in exc.errors]
         return code, "The input is invalid: " + str(exc), {"fields": fields}
     if isinstance(exc, domain.VersionConflict):
         return code, str(exc), {"currentVersion": exc.current}
+    if isinstance(exc, domain.NotAllowed):
+        return code, str(exc), {"notAllowedCode": exc.code.value}
     return code, str(exc), {}

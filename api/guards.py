@@ -45,16 +45,17 @@ __all__ = ["Refusal", "MutationGuard", "mutation_guard", "EditsOwnProfile", "Act
 class Refusal(Permission):
     """``permission``, refused with the registry's ``NotAllowed`` (hence the typed member)."""
 
-    def __init__(self, permission: Permission, reason: str):
+    def __init__(self, permission: Permission, reason: str, code: domain.NotAllowedCode):
         self.permission = permission
         self.reason = reason
+        self.code = code
         self.message = reason
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         return self.permission.has_permission(source, info, **kwargs)
 
     def on_unauthorized(self) -> None:
-        raise domain.NotAllowed(self.reason)
+        raise domain.NotAllowed(self.code, self.reason)
 
 
 class MutationGuard(PermissionExtension):
@@ -70,9 +71,13 @@ class MutationGuard(PermissionExtension):
         super().apply(field)
 
 
-def mutation_guard(permission: Permission, reason: str) -> list[MutationGuard]:
-    """Field extensions for a mutation: signed in first, then ``permission`` (see above)."""
-    return [MutationGuard([IsAuthenticated(), Refusal(permission, reason)],
+def mutation_guard(permission: Permission, reason: str,
+                   code: domain.NotAllowedCode = domain.NotAllowedCode.ROLE
+                   ) -> list[MutationGuard]:
+    """Field extensions for a mutation: signed in first, then ``permission`` (see above);
+    a refusal says ``reason`` with ``code`` (ROLE unless the rule is about whose record it
+    is: NOT_OWNER)."""
+    return [MutationGuard([IsAuthenticated(), Refusal(permission, reason, code)],
                           use_directives=False)]
 
 

@@ -21,7 +21,7 @@ from strawberry.types.base import has_object_definition
 from strawberry.types.unset import UNSET
 from strawberry.utils.str_converters import to_camel_case
 
-from registry.errors import FieldError, ValidationError
+from registry.errors import ValidationError
 
 __all__ = ["as_document", "relocate"]
 
@@ -49,4 +49,4 @@ def as_document(value: Any) -> Any:
 
 def relocate(exc: ValidationError, move: Callable[[str], str | None]) -> ValidationError:
     """``exc`` with each path replaced by ``move(path)`` (``None`` keeps the path)."""
-    return ValidationError([FieldError(move(e.path) or e.path, e.reason) for e in exc.errors])
+    return ValidationError([e.at(move(e.path) or e.path) for e in exc.errors])

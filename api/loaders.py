@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from strawberry.dataloader import DataLoader
 
-from api.experts.loaders import load_experts, record_contact_reads
+from api.experts.loaders import load_expert_parts, load_experts, record_contact_reads
 from api.organizations.loaders import load_organizations
 from api.tasks.loaders import load_programmes, load_tasks
 from api.taxonomy.loaders import load_skills, load_tech_areas, load_tech_areas_by_list
@@ -39,6 +39,7 @@ def _loader(ctx: Context, fn: Callable[[Context, Sequence[str]], Awaitable[list[
 @dataclass(frozen=True)
 class Loaders:
     expert: DataLoader[str, ExpertType | None]  # visibility applied: None = not for you
+    expert_parts: DataLoader[str, dict[str, Any]]  # for ExpertType only (visible experts)
     skill: DataLoader[str, SkillType | None]
     tech_area: DataLoader[str, TechAreaType | None]
     tech_areas_by_list: DataLoader[str, list[TechAreaType]]
@@ -51,6 +52,7 @@ class Loaders:
     def for_context(cls, ctx: Context) -> Loaders:
         return cls(
             expert=_loader(ctx, load_experts),
+            expert_parts=_loader(ctx, load_expert_parts),
             skill=_loader(ctx, load_skills),
             tech_area=_loader(ctx, load_tech_areas),
             tech_areas_by_list=_loader(ctx, load_tech_areas_by_list),

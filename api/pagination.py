@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import strawberry
 
-from registry.errors import FieldError, ValidationError
+from registry.errors import Code, ValidationError
 
 __all__ = ["PageInfo", "MAX_PAGE", "DEFAULT_PAGE", "check_first"]
 
@@ -26,7 +26,8 @@ class PageInfo:
 
 def check_first(first: int, *, path: str = "first", minimum: int = 0) -> int:
     if not minimum <= first <= MAX_PAGE:
-        raise ValidationError([FieldError(
-            path, f"must be between {minimum} and {MAX_PAGE} (got {first}); "
-                  "page through longer lists with `after`")])
+        raise ValidationError.at(
+            path, Code.OUT_OF_RANGE, f"must be between {minimum} and {MAX_PAGE} (got {first}); "
+                                     "page through longer lists with `after`",
+            min=minimum, max=MAX_PAGE)
     return first

@@ -39,7 +39,6 @@ import random
 import resource
 import sys
 import tempfile
-import threading
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence

@@ -1,25 +1,37 @@
 """Expert search over HTTP versus the same search straight through the driver, in one run.
 
-    python -m bench.search_http --experts 10000
-    python -m bench.search_http --experts 100000
+    python -m bench.search_http --experts 10000 --port 7690
+    python -m bench.search_http --experts 100000 --port 7690
+
+The Neo4j runs on ``--port`` with its data under ``var/bench-search-<experts>`` (seeded with the
+demo registry when it does not hold exactly that many experts; a copy of another benchmark's
+folder of the same seed can be dropped there to skip seeding).
 
 The query is the one a search page sends: free text plus two filters, first 20, with the
-fields a result list shows. It runs (1) sequentially through the driver (``registry.search``
-plus the page's profile read), (2) sequentially over HTTP against ``server:create_app``
-under uvicorn with 2 workers — the ratio of (2) to (1) is the GraphQL overhead — and (3) with
-concurrent clients for throughput. Request counts and time are bounded.
+fields a result list shows. Each request is sent (1) straight through the driver
+(``registry.search`` with the page's fields read in its transaction, as the API does) and
+(2) over HTTP against ``server:create_app`` under uvicorn with 2 workers, one after the other,
+so that both sides of the ratio (2)/(1), the GraphQL overhead, see the same load. Then (3)
+concurrent clients measure throughput, and the CPU time the API processes and Neo4j spent per
+request (from /proc): on a machine shared with other work, requests per second follow the
+load, while CPU per request says what two idle cores would serve. Counts and time are bounded.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import os
 import time
+from pathlib import Path
 
 import httpx
+from neo4j import ManagedTransaction
 
 from bench.support import bench_server, ensure_demo, machine, served_api, summary
-from registry.db import run
+from registry.db import Database, run
+from registry.localdb import LocalNeo4j
 from registry.search import ExpertFilter, ExpertSort, Viewer, search_experts
 
 QUERY = """
@@ -48,6 +60,10 @@ RETURN e {.id, .fullName, .honorific, .headline, .residenceCountry, .diaspora, .
 """
 
 
+def _read_page(tx: ManagedTransaction, ids: list[str]) -> list[dict]:
+    return run(tx, _PAGE_FIELDS, ids=ids)
+
+
 def _variables(i: int) -> dict:
     return {"filter": {"text": TERMS[i % len(TERMS)], **FILTERS[i % len(FILTERS)]}, "first": 20}
 
@@ -61,14 +77,13 @@ def _registry_filter(v: dict) -> ExpertFilter:
         min_h_index=f.get("minHIndex"))
 
 
-def raw_run(db, n: int) -> list[float]:
+def raw_run(db: Database, n: int, start: int = 0) -> list[float]:
     out = []
-    for i in range(n):
+    for i in range(start, start + n):
         v = _variables(i)
         t = time.perf_counter()
-        page = search_experts(db, filter=_registry_filter(v), sort=ExpertSort.RELEVANCE,
-                              first=20, viewer=Viewer())
-        db.read(lambda tx: run(tx, _PAGE_FIELDS, ids=page.ids))
+        search_experts(db, filter=_registry_filter(v), sort=ExpertSort.RELEVANCE, first=20,
+                       viewer=Viewer(), read_page=_read_page)
         out.append(time.perf_counter() - t)
     return out
 
@@ -104,20 +119,32 @@ def main() -> None:
     p.add_argument("--requests", type=int, default=2000)
     p.add_argument("--concurrency", type=int, default=8)
     p.add_argument("--seconds", type=float, default=120)
+    p.add_argument("--port", type=int, default=7690, help="Bolt port of the benchmark's Neo4j")
     args = p.parse_args()
 
-    server, db = bench_server("search", 7690)
+    server, db = bench_server(f"search-{args.experts}", args.port)
+    try:
+        _measure(server, db, args)
+    finally:
+        db.close()
+        server.stop()
+
+
+def _measure(server: LocalNeo4j, db: Database, args: argparse.Namespace) -> None:
     seeded = ensure_demo(db, args.experts)
-    print(f"machine: {machine()}; experts: {args.experts} (seeded in {seeded:.0f} s)")
+    print(f"machine: {machine()}; experts: {args.experts} (seeded in {seeded:.0f} s); "
+          f"load average at start {_load()}")
     raw_run(db, 100)  # warm the page cache and query plans
-    raw = summary(raw_run(db, args.requests // 2))
     with served_api(server, workers=2) as base:
         asyncio.run(http_run(base, 200, 4, 60))  # warm-up of both workers
-        seq_lat, seq_err, _ = asyncio.run(http_run(base, args.requests // 2, 1, args.seconds))
+        raw_lat, seq_lat, seq_err = paired_run(db, base, args.requests // 2, args.seconds)
+        pids = {"API": _api_pids(base), "Neo4j": [int(server.pid_file.read_text())]}
+        before = {k: _cpu_seconds(v) for k, v in pids.items()}
         lat, errors, elapsed = asyncio.run(
             http_run(base, args.requests, args.concurrency, args.seconds))
-    seq = summary(seq_lat)
-    load = summary(lat)
+        cpu = {k: (_cpu_seconds(v) - before[k]) * 1000 / max(len(lat), 1)
+               for k, v in pids.items()}
+    raw, seq, load = summary(raw_lat), summary(seq_lat), summary(lat)
     print(f"driver, sequential:    p50 {raw['p50']:.1f} ms  p95 {raw['p95']:.1f} ms  (n={raw['n']})")
     print(f"GraphQL, sequential:   p50 {seq['p50']:.1f} ms  p95 {seq['p95']:.1f} ms  "
           f"(n={seq['n']}, errors {seq_err})")
@@ -126,7 +153,61 @@ def main() -> None:
     print(f"GraphQL, {args.concurrency} clients: {load['n'] / elapsed:.0f} requests/s  "
           f"p50 {load['p50']:.1f} ms  p95 {load['p95']:.1f} ms  p99 {load['p99']:.1f} ms  "
           f"errors {errors}")
-    db.close()
+    total = sum(cpu.values())
+    print(f"CPU per request under load: API {cpu['API']:.1f} ms, Neo4j {cpu['Neo4j']:.1f} ms "
+          f"(2 idle cores would serve about {2000 / total:.0f} requests/s)")
+    print(f"load average at end {_load()}")
+
+
+def paired_run(db: Database, base: str, n: int, seconds: float
+               ) -> tuple[list[float], list[float], int]:
+    """The same requests straight through the driver and over HTTP, one after the other, so
+    both sides of the ratio see the same load (a shared machine's load drifts)."""
+    raw: list[float] = []
+    http: list[float] = []
+    errors = 0
+    deadline = time.monotonic() + seconds
+    with httpx.Client(timeout=30) as c:
+        for i in range(n):
+            if time.monotonic() > deadline:
+                break
+            raw += raw_run(db, 1, start=i)
+            t = time.perf_counter()
+            r = c.post(f"{base}/graphql", json={"query": QUERY, "variables": _variables(i)})
+            http.append(time.perf_counter() - t)
+            errors += r.status_code != 200 or "errors" in r.json()
+    return raw, http, errors
+
+
+def _api_pids(base: str) -> list[int]:
+    """The uvicorn process serving ``base`` and its workers."""
+    port = base.rsplit(":", 1)[1].encode()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            argv = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"uvicorn" in argv and port in argv:
+            children = (proc / "task" / proc.name / "children").read_text().split()
+            return [int(proc.name), *map(int, children)]
+    raise RuntimeError(f"no uvicorn process serves {base}")
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time of these processes (all their threads), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _load() -> str:
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg()) + " (1 / 5 / 15 min)"
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ from matching.features import task_areas, task_query
 from matching.snapshot import COL, VISIBILITY_CODES, ExpertIndex, language_columns
 from matching.task import TaskSpec
 from registry.db import Database
-from registry.errors import FieldError, ValidationError
+from registry.errors import Code, ValidationError
 from registry.fulltext import lucene_query
 from registry.search import ExpertFilter, Viewer
 
@@ -174,7 +174,7 @@ def filter_text_hits(db: Database, f: ExpertFilter | None) -> dict[str, float] |
     if f is None or not f.text:
         return None
     if lucene_query(f.text) is None:
-        raise ValidationError([FieldError("filter.text", "has no searchable words")])
+        raise ValidationError.at("filter.text", Code.NO_SEARCHABLE_WORDS, "has no searchable words")
     return fulltext_hits(db, f.text, hits=10 * TEXT_HITS)
 
 

@@ -140,8 +140,11 @@ def _skills(fm: FeatureMatrix, i: int, index: ExpertIndex) -> tuple[str, str]:
 
 
 def _experience(fm: FeatureMatrix, i: int, index: ExpertIndex) -> tuple[str, str]:
-    years, asked = int(index.num[fm.rows[i], COL["years_experience"]]), fm.task.min_years
-    vi, en = f"{years} năm kinh nghiệm", f"{years} years of experience"
+    value, asked = index.num[fm.rows[i], COL["years_experience"]], fm.task.min_years
+    if np.isnan(value):
+        vi, en = "Chưa nêu số năm kinh nghiệm", "Experience not stated"
+    else:
+        vi, en = f"{int(value)} năm kinh nghiệm", f"{int(value)} years of experience"
     if asked:
         vi, en = vi + f" (nhiệm vụ yêu cầu {asked})", en + f" (the task asks {asked})"
     return vi, en

@@ -11,7 +11,9 @@ text_similarity  task text (title, description, objectives, products, required s
                  (``matching.text``; 1 = the best match among the experts retrieved for the
                  task, whoever asks)
 area_years       years with the skills of the task's areas or its required skills, /10
-experience       years of experience against the task's ``minYears`` (or /15 without one)
+experience       years of experience against the task's ``minYears`` (or /15 without one);
+                 not stated 0.5, as for availability: unknown is neither a beginner nor a
+                 veteran
 leadership       projects led (/3), of national or international scale (/2), applied or
                  transferred (/2): 0.4, 0.3 and 0.3 of the feature
 patents          patents put into use (/2, 0.7 of it) and granted (/2, 0.3 of it)
@@ -54,6 +56,7 @@ F = {name: i for i, name in enumerate(FEATURES)}
 
 _AVAILABILITY_FIT = np.array([0.5, 1.0, 0.7, 0.4, 0.0])  # by code: none, FT, PT, ADV, UNAV
 _ADVISORY = 3
+UNSTATED_EXPERIENCE = 0.5  # the experience feature of a profile that gives no years
 
 TextScorer = Callable[[str, np.ndarray, np.ndarray], np.ndarray]
 """(task text, rows, reference rows) -> a score in [0, 1] for each of the rows, scaled by
@@ -173,7 +176,10 @@ def compute_features(index: ExpertIndex, task: TaskSpec, rows: np.ndarray, *,
     X[:, F["area_years"]] = np.minimum(1.0, years / 10.0)
 
     experience = index.column("years_experience", rows)
-    X[:, F["experience"]] = np.minimum(1.0, experience / (task.min_years or 15))
+    stated = ~np.isnan(experience)
+    X[:, F["experience"]] = np.where(
+        stated, np.minimum(1.0, np.where(stated, experience, 0.0) / (task.min_years or 15)),
+        UNSTATED_EXPERIENCE)
 
     col = index.column
     X[:, F["leadership"]] = (0.4 * np.minimum(1, col("led_total", rows) / 3)

@@ -14,13 +14,14 @@ in Vietnamese and English.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from matching.eligibility import ELIGIBLE, NOT_ELIGIBLE, POSSIBLY_ELIGIBLE, SchemeResult
-from matching.snapshot import COL, ExpertIndex
+from matching.eligibility import SchemeResult
+from matching.snapshot import COL, STATUS_RANK, ExpertIndex
 from matching.task import TaskSpec
 from seed.reference import EligibilityScheme, load_eligibility
 
@@ -43,7 +44,6 @@ CHIEF_ENGINEER_SCHEMES = {
 }
 for _scheme in CHIEF_ENGINEER_SCHEMES.values():
     load_eligibility().get(_scheme)  # KeyError here beats a silent pass-through later
-_RANK = {ELIGIBLE: 2, POSSIBLY_ELIGIBLE: 1, NOT_ELIGIBLE: 0}
 _UNAVAILABLE = 4  # snapshot availability code
 
 
@@ -57,15 +57,69 @@ class RuleFailure:
 
 
 @dataclass
+class _MustHave:
+    skill: str
+    min_level: int
+    vi_name: str
+    en_name: str
+    held: np.ndarray  # per candidate: the level held (the skill or a narrower one)
+
+
+@dataclass
 class HardRuleOutcome:
-    failures: list[list[RuleFailure]]
-    """Per candidate (in the order of the rows given), the rules failed."""
-    role: list[SchemeResult | None]
+    """Which candidates (in the order of the rows given) fail which rule. The verdicts are
+    arrays; the failures' words are made only for the candidates that are shown
+    (:meth:`failures_of`), not for the thousands that are retrieved."""
+
+    rows: np.ndarray
+    role: Sequence[SchemeResult | None]
     """Per candidate, the scheme verdict the role rule used (``None``: no role rule)."""
+    must_haves: list[_MustHave]
+    unavailable: np.ndarray
+    late: np.ndarray  # available only after the task starts
+    not_eligible: np.ndarray
+    start: dt.date | None
+    available_from: Callable[[int], dt.date | None]
 
     @property
     def passed(self) -> np.ndarray:
-        return np.array([not f for f in self.failures], dtype=bool)
+        """Per candidate: no rule failed."""
+        failed = self.unavailable | self.late | self.not_eligible
+        for m in self.must_haves:
+            failed = failed | (m.held < m.min_level)
+        return ~failed
+
+    @property
+    def available(self) -> np.ndarray:
+        """Per candidate: the availability rule passed (whatever the others say)."""
+        return ~(self.unavailable | self.late)
+
+    def failures_of(self, i: int) -> list[RuleFailure]:
+        """The rules candidate ``i`` fails, in Vietnamese and English (must-have skills,
+        then availability, then role eligibility)."""
+        out = [_must_have_failure(m, float(m.held[i])) for m in self.must_haves
+               if m.held[i] < m.min_level]
+        if self.unavailable[i]:
+            out.append(RuleFailure(AVAILABILITY, "Đang không sẵn sàng nhận nhiệm vụ",
+                                   "Marked as unavailable for tasks"))
+        if self.late[i] and self.start is not None:
+            day = self.available_from(int(self.rows[i]))
+            out.append(RuleFailure(
+                AVAILABILITY,
+                f"Chỉ sẵn sàng từ {day:%d/%m/%Y}, sau ngày bắt đầu nhiệm vụ "
+                f"{self.start:%d/%m/%Y}",
+                f"Available only from {day.isoformat()}, after the task starts on "
+                f"{self.start.isoformat()}"))
+        best = self.role[i]
+        if self.not_eligible[i] and best is not None:
+            out.append(RuleFailure(
+                ROLE_ELIGIBILITY,
+                f"Chưa đủ điều kiện {best.name_vi.lower()} theo Nghị định {best.decree}: "
+                + "; ".join(c.text_vi for c in best.missing),
+                f"Not eligible as {best.name_en.lower()} under Decree {best.decree}: "
+                + "; ".join(c.text_en for c in best.missing),
+                scheme=best.scheme_id))
+        return out
 
 
 def role_schemes(task: TaskSpec) -> tuple[EligibilityScheme, ...]:
@@ -78,65 +132,64 @@ def role_schemes(task: TaskSpec) -> tuple[EligibilityScheme, ...]:
     return tuple(rules.get(s) for s in CHIEF_ENGINEER_SCHEMES.values())
 
 
-def _must_have(index: ExpertIndex, task: TaskSpec, rows: np.ndarray,
-               out: list[list[RuleFailure]]) -> None:
+def _must_have_failure(m: _MustHave, held: float) -> RuleFailure:
+    if held > 0:
+        vi = (f"Có kỹ năng bắt buộc {m.vi_name} ở mức {int(held)}, nhiệm vụ yêu cầu "
+              f"tối thiểu mức {m.min_level}")
+        en = (f"Has the must-have skill {m.en_name} at level {int(held)}; the task "
+              f"requires level {m.min_level} or above")
+    else:
+        vi = f"Thiếu kỹ năng bắt buộc {m.vi_name} (mức {m.min_level} trở lên)"
+        en = f"Lacks the must-have skill {m.en_name} (level {m.min_level} or above)"
+    return RuleFailure(MUST_HAVE, vi, en, skill=m.skill)
+
+
+def _must_haves(index: ExpertIndex, task: TaskSpec, rows: np.ndarray) -> list[_MustHave]:
     graph = index.graph
     levels = index.levels[rows]
+    out = []
     for req in (r for r in task.requirements if r.must_have):
-        vi_name, en_name = graph.name(req.skill, "vi"), graph.name(req.skill, "en")
         cols = [graph.index[s] for s in sorted(graph.narrower_closure(req.skill))
                 if s in graph.index]
-        held = levels[:, cols].toarray().max(axis=1) if cols else np.zeros(len(rows))
-        for i in np.flatnonzero(held < req.min_level):
-            if held[i] > 0:
-                vi = (f"Có kỹ năng bắt buộc {vi_name} ở mức {int(held[i])}, nhiệm vụ yêu cầu "
-                      f"tối thiểu mức {req.min_level}")
-                en = (f"Has the must-have skill {en_name} at level {int(held[i])}; the task "
-                      f"requires level {req.min_level} or above")
-            else:
-                vi = f"Thiếu kỹ năng bắt buộc {vi_name} (mức {req.min_level} trở lên)"
-                en = f"Lacks the must-have skill {en_name} (level {req.min_level} or above)"
-            out[i].append(RuleFailure(MUST_HAVE, vi, en, skill=req.skill))
+        held = (levels[:, cols].toarray().max(axis=1) if cols
+                else np.zeros(len(rows), dtype=np.float32))
+        out.append(_MustHave(req.skill, req.min_level, graph.name(req.skill, "vi"),
+                             graph.name(req.skill, "en"), held))
+    return out
 
 
-def _availability(index: ExpertIndex, task: TaskSpec, rows: np.ndarray,
-                  out: list[list[RuleFailure]]) -> None:
-    code = index.num[rows, COL["availability"]]
-    since = index.num[rows, COL["available_from"]]
-    for i in np.flatnonzero(code == _UNAVAILABLE):
-        out[i].append(RuleFailure(AVAILABILITY, "Đang không sẵn sàng nhận nhiệm vụ",
-                                  "Marked as unavailable for tasks"))
-    if task.start is None:
-        return
-    for i in np.flatnonzero((since > task.start.toordinal()) & (code != _UNAVAILABLE)):
-        day = index.records[rows[i]].available_from
-        out[i].append(RuleFailure(
-            AVAILABILITY,
-            f"Chỉ sẵn sàng từ {day:%d/%m/%Y}, sau ngày bắt đầu nhiệm vụ {task.start:%d/%m/%Y}",
-            f"Available only from {day.isoformat()}, after the task starts on "
-            f"{task.start.isoformat()}"))
+class _Verdicts(Sequence):
+    """Per candidate, the verdict of the best of the role's schemes (``None``: no role
+    rule), made on first look: only shown candidates need one."""
+
+    def __init__(self, index: ExpertIndex, rows: np.ndarray, wanted: frozenset[str]):
+        self._index, self._rows, self._wanted = index, rows, wanted
+        self._made: dict[int, SchemeResult | None] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        i = int(i)
+        if i not in self._made:
+            results = [r for r in self._index.eligibility(int(self._rows[i]))
+                       if r.scheme_id in self._wanted]
+            self._made[i] = max(results, default=None,
+                                key=lambda r: (STATUS_RANK[r.status], -len(r.missing)))
+        return self._made[i]
 
 
-def _role(index: ExpertIndex, task: TaskSpec, rows: np.ndarray,
-          out: list[list[RuleFailure]]) -> list[SchemeResult | None]:
+def _role(index: ExpertIndex, task: TaskSpec, rows: np.ndarray
+          ) -> tuple[Sequence[SchemeResult | None], np.ndarray]:
+    """The role's verdicts and, per candidate, whether none of its schemes is met."""
     schemes = role_schemes(task)
     if not schemes:
-        return [None] * len(rows)
-    wanted = {s.id for s in schemes}
-    verdicts: list[SchemeResult | None] = []
-    for i, row in enumerate(rows):
-        results = [r for r in index.eligibility(int(row)) if r.scheme_id in wanted]
-        best = max(results, key=lambda r: (_RANK[r.status], -len(r.missing)))
-        verdicts.append(best)
-        if best.status == NOT_ELIGIBLE:
-            out[i].append(RuleFailure(
-                ROLE_ELIGIBILITY,
-                f"Chưa đủ điều kiện {best.name_vi.lower()} theo Nghị định {best.decree}: "
-                + "; ".join(c.text_vi for c in best.missing),
-                f"Not eligible as {best.name_en.lower()} under Decree {best.decree}: "
-                + "; ".join(c.text_en for c in best.missing),
-                scheme=best.scheme_id))
-    return verdicts
+        return [None] * len(rows), np.zeros(len(rows), dtype=bool)
+    cols = [COL[f"scheme:{s.id}"] for s in schemes]
+    best = index.num[np.ix_(rows, cols)].max(axis=1) if len(rows) else np.zeros(0)
+    return _Verdicts(index, rows, frozenset(s.id for s in schemes)), best == 0
 
 
 def check_hard_rules(index: ExpertIndex, task: TaskSpec, rows: np.ndarray, *,
@@ -144,10 +197,18 @@ def check_hard_rules(index: ExpertIndex, task: TaskSpec, rows: np.ndarray, *,
                      ) -> HardRuleOutcome:
     """Which of ``rows`` fail which hard rule for ``task``."""
     rows = np.asarray(rows, dtype=np.intp)
-    failures: list[list[RuleFailure]] = [[] for _ in rows]
-    if MUST_HAVE in rules:
-        _must_have(index, task, rows, failures)
+    none = np.zeros(len(rows), dtype=bool)
+    unavailable = late = none
     if AVAILABILITY in rules:
-        _availability(index, task, rows, failures)
-    role = _role(index, task, rows, failures) if ROLE_ELIGIBILITY in rules else [None] * len(rows)
-    return HardRuleOutcome(failures, role)
+        code = index.num[rows, COL["availability"]]
+        unavailable = code == _UNAVAILABLE
+        if task.start is not None:
+            since = index.num[rows, COL["available_from"]]
+            late = (since > task.start.toordinal()) & ~unavailable
+    role, not_eligible = (_role(index, task, rows) if ROLE_ELIGIBILITY in rules
+                          else ([None] * len(rows), none))
+    return HardRuleOutcome(
+        rows=rows, role=role,
+        must_haves=_must_haves(index, task, rows) if MUST_HAVE in rules else [],
+        unavailable=unavailable, late=late, not_eligible=not_eligible, start=task.start,
+        available_from=lambda row: index.records[row].available_from)

@@ -69,7 +69,7 @@ class ExpertRecord:
     willing_to_relocate: bool
     remote_ok: bool
     verified: bool
-    years_experience: int
+    years_experience: int | None  # None: not stated
     h_index: int
     citations: int
     skill_ids: tuple[str, ...]  # sorted
@@ -235,7 +235,7 @@ def parse_profile(doc: Mapping[str, Any], skill_areas: Mapping[str, tuple[str, .
         available_from=_date(doc.get("availableFrom")),
         willing_to_relocate=bool(doc.get("willingToRelocate")),
         remote_ok=doc.get("remoteOk") is not False, verified=bool(doc.get("verified")),
-        years_experience=int(doc.get("yearsExperience") or 0), h_index=int(doc.get("hIndex") or 0),
+        years_experience=_opt_int(doc.get("yearsExperience")), h_index=int(doc.get("hIndex") or 0),
         citations=int(doc.get("citations") or 0),
         skill_ids=tuple(s for s, _, _ in skills),
         skill_values=bytes(min(max(v, 0), 255) for _, lvl, yrs in skills for v in (lvl, yrs)),
@@ -258,6 +258,10 @@ def stamp(updated_at: Any) -> str | None:
 
 def _opt(value: Any) -> Any:
     return sys.intern(value) if isinstance(value, str) else value
+
+
+def _opt_int(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 def record_from_profile(doc: Mapping[str, Any], skill_areas: Mapping[str, tuple[str, ...]],

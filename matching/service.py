@@ -49,6 +49,7 @@ from matching.features import FEATURES, FeatureMatrix, compute_features, task_qu
 from matching.hard_rules import (
     AVAILABILITY,
     ROLE_ELIGIBILITY,
+    HardRuleOutcome,
     RuleFailure,
     check_hard_rules,
     role_schemes,
@@ -61,7 +62,7 @@ from matching.task import TaskSpec, task_from_input, task_from_saved
 from matching.teams import Team, form_team
 from matching.text import TextModel
 from registry.db import Database
-from registry.errors import FieldError, NotFound, ValidationError
+from registry.errors import Code, NotFound, ValidationError
 from registry.search import ExpertFilter, Viewer, decode_cursor, encode_cursor
 from registry.settings import get_settings
 from seed.reference import load_eligibility
@@ -126,19 +127,18 @@ class Ranking:
 class _Scored:
     fm: FeatureMatrix
     scores: np.ndarray
-    failures: list[list[RuleFailure]]
-    role: list[SchemeResult | None]
+    rules: HardRuleOutcome
     model: LoadedModel
     candidates: CandidateSet
 
 
 def resolve_task(db: Database, task: Any, *, known_skills: Any = None) -> TaskSpec:
-    """A task id, a saved ``registry.programmes.Task``, a :class:`TaskSpec`, or an unsaved
+    """A task id, a saved ``registry.programme_types.Task``, a :class:`TaskSpec`, or an unsaved
     task input (a mapping of the same shape as a saved task's input)."""
     if isinstance(task, TaskSpec):
         return task
     if isinstance(task, str):
-        from registry.programmes import get_tasks
+        from registry.programme_reads import get_tasks
 
         found = db.read(get_tasks, [task]).get(task)
         if found is None:
@@ -241,7 +241,7 @@ class Matcher:
         outcome = (check_hard_rules(index, spec, fm.rows) if rules is None
                    else check_hard_rules(index, spec, fm.rows, rules=rules))
         model = self.model
-        return _Scored(fm, _scores(model, fm.X), outcome.failures, outcome.role, model, found)
+        return _Scored(fm, _scores(model, fm.X), outcome, model, found)
 
     def features_for(self, db: Database, task: Any, expert_ids: Sequence[str], *,
                      viewer: Viewer = ADMIN) -> tuple[FeatureMatrix, np.ndarray]:
@@ -271,14 +271,15 @@ class Matcher:
         comes with every page.
         """
         if not 0 <= first <= MAX_FIRST:
-            raise ValidationError([FieldError("first", f"must be between 0 and {MAX_FIRST}")])
+            raise ValidationError.at("first", Code.OUT_OF_RANGE,
+                                     f"must be between 0 and {MAX_FIRST}", min=0, max=MAX_FIRST)
         offset = decode_cursor(after)
         index = self.index(db)
         spec = self.task(db, task, index)
         hits = graph_hits(db, index, spec, filter)
         with index.lock:
             s = self._score(index, spec, hits, viewer=viewer, filter=filter, chosen=chosen)
-            passed = np.array([not f for f in s.failures], dtype=bool)
+            passed = s.rules.passed
             ids = np.array(s.fm.ids, dtype=object)
             ok = np.flatnonzero(passed)
             ok = ok[np.lexsort((ids[ok], -s.scores[ok]))]
@@ -286,8 +287,9 @@ class Matcher:
             bad = np.flatnonzero(~passed)
             bad = bad[np.lexsort((ids[bad], -s.scores[bad]))]
             candidates = self._explain(db, index, spec, s, page, offset)
-        excluded = tuple(Excluded(s.fm.ids[i], round(float(s.scores[i]), 6),
-                                  tuple(s.failures[i]), s.role[i]) for i in bad[:MAX_EXCLUDED])
+            excluded = tuple(Excluded(s.fm.ids[i], round(float(s.scores[i]), 6),
+                                      tuple(s.rules.failures_of(i)), s.rules.role[i])
+                             for i in bad[:MAX_EXCLUDED])
         return Ranking(
             task_id=spec.id, candidates=candidates, excluded=excluded, excluded_total=len(bad),
             total_count=len(ok), has_next_page=offset + len(page) < len(ok),
@@ -316,7 +318,7 @@ class Matcher:
                 matched_skills=tuple(matched), missing_skills=tuple(missing),
                 evidence=tuple(evidence_items(found.get(s.fm.ids[i], []))),
                 eligibility=tuple(r for r in index.eligibility(row) if r.scheme_id in schemes),
-                role_eligibility=s.role[i],
+                role_eligibility=s.rules.role[i],
                 features={f: round(float(v), 6) for f, v in zip(FEATURES, s.fm.X[i])},
                 cursor=encode_cursor(offset + k + 1)))
         return tuple(out)
@@ -324,7 +326,8 @@ class Matcher:
     def similar_experts(self, db: Database, expert_id: str, *, first: int = 10,
                         viewer: Viewer = ANONYMOUS) -> list[SimilarExpert]:
         if not 0 <= first <= MAX_FIRST:
-            raise ValidationError([FieldError("first", f"must be between 0 and {MAX_FIRST}")])
+            raise ValidationError.at("first", Code.OUT_OF_RANGE,
+                                     f"must be between 0 and {MAX_FIRST}", min=0, max=MAX_FIRST)
         index = self.index(db)
         with index.lock:
             visible = visible_mask(index, viewer)
@@ -337,18 +340,16 @@ class Matcher:
                        viewer: Viewer = ANONYMOUS) -> Team:
         """A lead eligible for the task's role and members covering its required skills."""
         if not 1 <= size <= 30:
-            raise ValidationError([FieldError("size", "must be between 1 and 30")])
+            raise ValidationError.at("size", Code.OUT_OF_RANGE, "must be between 1 and 30",
+                                     min=1, max=30)
         index = self.index(db)
         spec = self.task(db, task, index)
         hits = graph_hits(db, index, spec)
         with index.lock:
             s = self._score(index, spec, hits, viewer=viewer, filter=None,
                             rules=(AVAILABILITY, ROLE_ELIGIBILITY))
-            member_ok = np.array([all(f.rule != AVAILABILITY for f in fs) for fs in s.failures],
-                                 dtype=bool)
-            lead_ok = np.array([not fs for fs in s.failures], dtype=bool)
-            return form_team(index, s.fm, s.scores, size=size, lead_ok=lead_ok,
-                             member_ok=member_ok, lead_eligibility=s.role,
+            return form_team(index, s.fm, s.scores, size=size, lead_ok=s.rules.passed,
+                             member_ok=s.rules.available, lead_eligibility=s.rules.role,
                              model_id=s.model.model_id)
 
     def eligibility(self, db: Database, expert_id: str) -> list[SchemeResult]:

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from matching.eligibility import SchemeResult
+from matching.eligibility import ELIGIBLE, NOT_ELIGIBLE, POSSIBLY_ELIGIBLE, SchemeResult
 from matching.records import (
     AVAILABILITY_LEVELS,
     EvidenceText,
@@ -52,16 +52,21 @@ from registry.matcher_reads import (
     read_matcher_profiles,
 )
 from registry.validation import ISO_639_1
+from seed.reference import load_eligibility
 
-__all__ = ["COL", "NUMERIC", "VISIBILITY_CODES", "ExpertIndex", "GraphCorpus", "RefreshReport"]
+__all__ = ["COL", "NUMERIC", "STATUS_RANK", "VISIBILITY_CODES", "ExpertIndex", "GraphCorpus", "RefreshReport"]
 
 log = logging.getLogger(__name__)
 
 NUMERIC = ("years_experience", "h_index", "citations", "availability", "available_from",
            "willing_to_relocate", "remote_ok", "verified", "led_total", "led_high_scale",
            "led_applied", "led_interdisciplinary", "patents_total", "patents_granted",
-           "patents_applied", "last_active")
+           "patents_applied", "last_active",
+           # per eligibility scheme: its verdict as a rank (2 eligible, 1 possibly, 0 not)
+           *(f"scheme:{s.id}" for s in load_eligibility().schemes))
 COL = {name: i for i, name in enumerate(NUMERIC)}
+_SCHEMES = tuple(s.id for s in load_eligibility().schemes)
+STATUS_RANK = {ELIGIBLE: 2, POSSIBLY_ELIGIBLE: 1, NOT_ELIGIBLE: 0}
 VISIBILITY_CODES = {"PUBLIC": 0, "REGISTERED": 1, "PRIVATE": 2}
 _AVAILABILITY = {a: i + 1 for i, a in enumerate(AVAILABILITY_LEVELS)}  # 0 = not stated
 _LANGS = sorted(ISO_639_1)
@@ -202,6 +207,9 @@ class ExpertIndex:
             # at 100,000). They are still freed by reference counting (no cycles).
             gc.collect()
             gc.freeze()
+        # Changes committed while the experts were read are applied now, and the refresh's
+        # statements are planned by Neo4j here rather than on the first change after start.
+        index.refresh(db)
         log.info("matcher index built: %d experts in %.2fs", len(index.row_of),
                  time.perf_counter() - started)
         return index
@@ -510,10 +518,18 @@ class ExpertIndex:
 
 def _numeric(r: Any) -> list[float]:
     led_total, led_high, led_applied, led_inter = r.led
-    return [r.years_experience, r.h_index, r.citations, _AVAILABILITY.get(r.availability, 0),
+    # Unknown experience is NaN: no ``>=`` filter matches it and features.py reads it as such.
+    years = np.nan if r.years_experience is None else r.years_experience
+    return [years, r.h_index, r.citations, _AVAILABILITY.get(r.availability, 0),
             r.available_from.toordinal() if r.available_from else 0.0, r.willing_to_relocate,
             r.remote_ok, r.verified, led_total, led_high, led_applied, led_inter,
-            r.patents_total, r.patents_granted, r.patents_applied, r.last_active or 0.0]
+            r.patents_total, r.patents_granted, r.patents_applied, r.last_active or 0.0,
+            *_scheme_ranks(r)]
+
+
+def _scheme_ranks(r: Any) -> list[int]:
+    rank = {v.scheme_id: STATUS_RANK[v.status] for v in r.eligibility}
+    return [rank.get(s, 0) for s in _SCHEMES]
 
 
 def _city(city: str | None) -> str | None:

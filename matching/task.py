@@ -1,6 +1,6 @@
 """What the matcher needs to know about a task, from a saved task or an unsaved input.
 
-A saved task is read with ``registry.programmes.get_tasks``; an unsaved one (the API's
+A saved task is read with ``registry.programme_reads.get_tasks``; an unsaved one (the API's
 ``matchTask``) arrives as a mapping of the same shape as the input of
 ``registry.programmes.create_task`` and is checked here field by field, every problem
 reported at once (``requirements.1.minLevel``). The skills must exist in the taxonomy.
@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from registry.errors import Code
 from registry.validation import Validator
 from seed.reference import load_tech_lists
 
@@ -69,7 +70,7 @@ class TaskSpec:
 
 
 def task_from_saved(task: Any) -> TaskSpec:
-    """A ``registry.programmes.Task`` as a :class:`TaskSpec`."""
+    """A ``registry.programme_types.Task`` as a :class:`TaskSpec`."""
     loc = task.location
     return TaskSpec(
         id=task.id, title=task.title, description=task.description or "",
@@ -97,10 +98,10 @@ def task_from_input(raw: Any, *, known_skills: Any = None) -> TaskSpec:
     """
     v = Validator()
     if not isinstance(raw, Mapping):
-        v.add("task", "must be a mapping of task fields")
+        v.add("task", Code.NOT_OBJECT, "must be a mapping of task fields")
         v.raise_if_any()
     for key in sorted(str(k) for k in raw if k not in _KEYS)[:10]:
-        v.add(key, "is not a task field")
+        v.add(key, Code.UNKNOWN_FIELD, "is not a task field")
     title = v.required_str("title", raw.get("title"), max_length=200)
     description = v.optional_str("description", raw.get("description"), max_length=20000,
                                  multiline=True)
@@ -114,19 +115,21 @@ def task_from_input(raw: Any, *, known_skills: Any = None) -> TaskSpec:
     if role == "CHIEF_ENGINEER":
         kind = v.choice("chiefEngineerKind", raw.get("chiefEngineerKind"), KINDS)
     elif raw.get("chiefEngineerKind") is not None:
-        v.add("chiefEngineerKind", "applies only when roleSought is CHIEF_ENGINEER")
+        v.add("chiefEngineerKind", Code.NOT_APPLICABLE,
+              "applies only when roleSought is CHIEF_ENGINEER",
+              field="roleSought", value="CHIEF_ENGINEER")
     min_years = v.integer("minYears", _given(raw, "minYears", 0), min=0, max=60)
     languages = v.languages("languages", _given(raw, "languages", []), required=False) or []
     onsite = v.choice("onsite", _given(raw, "onsite", "REMOTE"), ONSITE)
     country = city = None
     location = raw.get("location")
     if location is not None and not isinstance(location, Mapping):
-        v.add("location", "must be a mapping with country and city")
+        v.add("location", Code.NOT_OBJECT, "must be a mapping with country and city")
     elif location is not None:
         country = v.country("location.country", location.get("country"))
         city = v.optional_str("location.city", location.get("city"), max_length=100)
     elif onsite in ("ONSITE", "HYBRID"):
-        v.add("location", "is required unless onsite is REMOTE")
+        v.add("location", Code.REQUIRED, "is required unless onsite is REMOTE")
     start = v.date("start", raw.get("start"), required=False)
     list_id = v.slug("techListId", raw.get("techListId"), max_length=100, required=False)
     areas = [v.slug(f"areas.{i}", a, max_length=100)
@@ -146,7 +149,9 @@ def task_from_input(raw: Any, *, known_skills: Any = None) -> TaskSpec:
 def _check_areas(v: Validator, areas: list[str | None], list_id: str | None) -> None:
     lists = load_tech_lists()
     if list_id is not None and list_id not in {t.id for t in lists.lists}:
-        v.add("techListId", f"is not a strategic-technology list (got {list_id!r})")
+        v.add("techListId", Code.UNKNOWN_REFERENCE,
+              f"is not a strategic-technology list (got {list_id!r})", kind="techList",
+              value=str(list_id))
         list_id = None
     for i, area in enumerate(areas):
         if area is None:
@@ -154,33 +159,37 @@ def _check_areas(v: Validator, areas: list[str | None], list_id: str | None) -> 
         try:
             group = lists.group(area)
         except KeyError:
-            v.add(f"areas.{i}", f"is not a strategic-technology group (got {area!r})")
+            v.add(f"areas.{i}", Code.UNKNOWN_REFERENCE,
+                  f"is not a strategic-technology group (got {area!r})", kind="techArea",
+                  value=str(area))
             continue
         if list_id is not None and group.list_id != list_id:
-            v.add(f"areas.{i}", f"is not a group of list {list_id}")
+            v.add(f"areas.{i}", Code.NOT_IN_LIST, f"is not a group of list {list_id}",
+                  list=list_id, value=area)
 
 
 def _requirements(v: Validator, raw: Mapping[str, Any], known: Any) -> list[Requirement]:
     items = v.list_max("requirements", raw.get("requirements"), max_items=50)
     if items == []:
-        v.add("requirements", "must name at least one skill")
+        v.add("requirements", Code.TOO_FEW, "must name at least one skill", min=1)
     out: list[Requirement] = []
     for i, item in enumerate(items or []):
         p = f"requirements.{i}"
         if not isinstance(item, Mapping):
-            v.add(p, "must be a mapping with skill, weight, mustHave and minLevel")
+            v.add(p, Code.NOT_OBJECT, "must be a mapping with skill, weight, mustHave and minLevel")
             continue
         skill = v.slug(f"{p}.skill", item.get("skill"), max_length=100)
         if skill is not None and known is not None and skill not in known:
-            v.add(f"{p}.skill", f"is not a skill of the taxonomy ({skill!r})")
+            v.add(f"{p}.skill", Code.UNKNOWN_REFERENCE,
+                  f"is not a skill of the taxonomy ({skill!r})", kind="skill", value=skill)
         if skill is not None and any(r.skill == skill for r in out):
-            v.add(f"{p}.skill", f"is listed twice ({skill})")
+            v.add(f"{p}.skill", Code.DUPLICATE, f"is listed twice ({skill})", value=skill)
         weight = v.number(f"{p}.weight", _given(item, "weight", 1.0), min=0, max=1)
         if weight == 0:
-            v.add(f"{p}.weight", "must be greater than 0 (leave the skill out instead)")
+            v.add(f"{p}.weight", Code.NOT_POSITIVE, "must be greater than 0 (leave the skill out instead)")
         must = _given(item, "mustHave", False)
         if not isinstance(must, bool):
-            v.add(f"{p}.mustHave", f"must be true or false (got {must!r})")
+            v.add(f"{p}.mustHave", Code.NOT_BOOLEAN, f"must be true or false (got {must!r})")
         level = v.integer(f"{p}.minLevel", _given(item, "minLevel", 1), min=1, max=5)
         if skill and weight and level:
             out.append(Requirement(skill, float(weight), must is True, int(level)))

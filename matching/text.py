@@ -65,7 +65,7 @@ _TFIDF_SHARE = 0.25
 _MIN_DF_CORPUS = 50  # below this many experts every term counts (min_df=1, max_df=1.0)
 _MIN_DF, _MAX_DF = 2, 0.9
 _HASH_FEATURES = 2**21
-_CACHED_QUERIES = 64
+_CACHED_QUERIES = 512
 _CACHED_VECTORS = 2048  # experts whose documents' topic vectors the explanations keep
 _REFIT_SHARE = 0.2  # changed experts, as a share of those fitted on, before a refit
 EVIDENCE_SAMPLE_DOCS = 80_000
@@ -432,6 +432,7 @@ class TextModel:
         self.last_fit_documents = 0
         self._cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._vectors: OrderedDict[str, tuple[Any, int, np.ndarray]] = OrderedDict()
+        self._term_rows: OrderedDict[str, tuple[Any, sp.csr_matrix]] = OrderedDict()
 
     # Fitting ---------------------------------------------------------------------------
 
@@ -890,14 +891,13 @@ class TextModel:
         out: dict[str, list[tuple[EvidenceText, float]]] = {e: [] for e in documents}
         tfidf = self._tfidf
         docs = {e: [d for d in ds if d.kind != "PROFILE"] for e, ds in documents.items()}
-        flat = [d for ds in docs.values() for d in ds]
-        if not flat or tfidf is None:
+        if not any(docs.values()) or tfidf is None:
             return out
-        m = _tf([f"{d.title}\n{d.text}" for d in flat])
+        m = self._document_terms(documents, docs)
         m.data *= tfidf.idf[m.indices]
         norms = _row_norms(m, None)
         unit = self._query_tfidf(query)[0]
-        sims = np.divide(_dot(m, unit), norms, out=np.zeros(len(flat), np.float32),
+        sims = np.divide(_dot(m, unit), norms, out=np.zeros(m.shape[0], np.float32),
                          where=norms > 0)
         at = 0
         for e, ds in docs.items():
@@ -906,6 +906,30 @@ class TextModel:
             order = np.argsort(-mine, kind="stable")[:k]
             out[e] = [(ds[i], float(mine[i])) for i in order if mine[i] > 0]
         return out
+
+    def _document_terms(self, documents: Mapping[str, Sequence[EvidenceText]],
+                        docs: Mapping[str, list[EvidenceText]]) -> sp.csr_matrix:
+        """Term frequencies of ``docs`` (each expert's in turn, one row per document), each
+        expert's vectorised once for the same documents (a copy: the caller scales it)."""
+        parts: dict[str, sp.csr_matrix] = {}
+        with self._lock:
+            for e in docs:
+                hit = self._term_rows.get(e)
+                if hit is not None and hit[0] is documents[e]:
+                    parts[e] = hit[1]
+                    self._term_rows.move_to_end(e)
+        todo = [e for e in docs if e not in parts]
+        if todo:
+            m = _tf([f"{d.title}\n{d.text}" for e in todo for d in docs[e]])
+            at = 0
+            with self._lock:
+                for e in todo:
+                    parts[e] = m[at:at + len(docs[e])]
+                    at += len(docs[e])
+                    self._term_rows[e] = (documents[e], parts[e])
+                while len(self._term_rows) > _CACHED_VECTORS:
+                    self._term_rows.popitem(last=False)
+        return sp.vstack([parts[e] for e in docs], format="csr", dtype=np.float32)
 
     def expert_vectors(self, rows: np.ndarray) -> sp.csr_matrix:
         """The rows' TF-IDF vectors (unit length, or zero)."""

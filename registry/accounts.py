@@ -25,7 +25,7 @@ from neo4j import ManagedTransaction
 
 from registry import audit
 from registry.db import Database, run, run_single
-from registry.errors import NotAllowed, NotFound, ValidationError
+from registry.errors import Code, NotAllowed, NotAllowedCode, NotFound, ValidationError
 from registry.validation import Validator
 
 __all__ = [
@@ -143,7 +143,9 @@ def create_account(
     if clean_role == "EXPERT":
         expert_id = v.required_str("expertId", expert_id, max_length=100, normalize=False)
     elif expert_id is not None and clean_role is not None:
-        v.add("expertId", "only an EXPERT account is linked to an expert; leave it out")
+        v.add("expertId", Code.NOT_APPLICABLE,
+              "only an EXPERT account is linked to an expert; leave it out",
+              field="role", value="EXPERT")
     v.raise_if_any()
     token, digest = _new_token()
     account_id = str(uuid.uuid4())
@@ -152,10 +154,12 @@ def create_account(
         if clean_role == "EXPERT":
             claim = run_single(tx, _CLAIM_EXPERT, expertId=expert_id)
             if claim is None:
-                raise ValidationError("expertId", "is not an expert in the registry")
+                raise ValidationError.at("expertId", Code.UNKNOWN_REFERENCE,
+                                         "is not an expert in the registry", kind="expert",
+                                         value=expert_id)
             if claim["taken"]:
-                raise ValidationError(
-                    "expertId", "already has an account; rotate that account's token instead"
+                raise ValidationError.at(
+                    "expertId", Code.ALREADY_LINKED, "already has an account; rotate that account's token instead"
                 )
         row = run_single(tx, _CREATE, id=account_id, name=clean_name, role=clean_role,
                          organization=org, tokenHash=digest, expertId=expert_id)
@@ -214,7 +218,7 @@ def rotate_token(
         if row is None:
             raise NotFound("Account", account_id)
         if row["wasRevoked"]:
-            raise NotAllowed(f"account {account_id!r} is revoked; create a new account instead")
+            raise NotAllowed(NotAllowedCode.ACCOUNT_REVOKED, f"account {account_id!r} is revoked; create a new account instead")
         audit.record(tx, actor_id=actor_id, action=audit.AuditAction.TOKEN_ROTATED,
                      subject_kind="Account", subject_id=account_id)
         return _account(row["account"])

@@ -23,6 +23,7 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from registry.db import Database, run
+from registry.errors import Code
 from registry.validation import Validator
 
 __all__ = ["AuditAction", "SUBJECT_KINDS", "AuditEvent", "record", "record_many", "events"]
@@ -110,10 +111,12 @@ def _detail(v: Validator, detail: str | Mapping[str, Any] | None) -> str | None:
         # Node properties cannot hold maps; a JSON text keeps structured details readable.
         detail = json.dumps(detail, sort_keys=True, ensure_ascii=False, default=str)
     if not isinstance(detail, str):
-        v.add("detail", "must be text or a mapping")
+        v.add("detail", Code.INVALID_VALUE, "must be text or a mapping")
         return None
     if len(detail) > _MAX_DETAIL:
-        v.add("detail", f"must be at most {_MAX_DETAIL} characters (got {len(detail)})")
+        v.add("detail", Code.TOO_LONG,
+              f"must be at most {_MAX_DETAIL} characters (got {len(detail)})",
+              limit=_MAX_DETAIL, actual=len(detail))
         return None
     return detail
 
@@ -124,7 +127,7 @@ def _params(
 ) -> dict[str, Any]:
     v = Validator()
     if actor_id is not None and not isinstance(actor_id, str):
-        v.add("actorId", "must be an account id or None for the system")
+        v.add("actorId", Code.INVALID_VALUE, "must be an account id or None for the system")
     act = v.choice("action", str(action) if action else action, [a.value for a in AuditAction])
     kind = v.choice("subjectKind", subject_kind, SUBJECT_KINDS)
     ids = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -17,7 +18,13 @@ import neo4j
 from neo4j import GraphDatabase, ManagedTransaction
 from neo4j import exceptions as nx
 
-from registry.errors import DatabaseUnavailable, FieldError, RegistryError, ValidationError
+from registry.errors import (
+    Code,
+    DatabaseUnavailable,
+    FieldError,
+    RegistryError,
+    ValidationError,
+)
 from registry.settings import Settings, get_settings
 
 __all__ = ["Database", "run", "run_single", "count_queries", "local_server_for"]
@@ -72,7 +79,7 @@ def _translate(exc: Exception) -> RegistryError:
         for key in ("orcid", "email", "code", "tokenHash", "slug"):
             if f"`{key}`" in msg or f"'{key}'" in msg:
                 prop = key
-        return ValidationError([FieldError(prop, "a record with this value already exists")])
+        return ValidationError([FieldError(prop, Code.ALREADY_EXISTS, "a record with this value already exists")])
     if isinstance(exc, nx.AuthError):
         return DatabaseUnavailable("the graph database refused our credentials")
     if isinstance(exc, (nx.ServiceUnavailable, nx.SessionExpired, nx.DriverError, OSError)):
@@ -82,13 +89,24 @@ def _translate(exc: Exception) -> RegistryError:
     raise exc
 
 
+# How long ``Database.close`` waits for transactions still running in other threads.
+CLOSE_WAIT_SECONDS = 15.0
+
+
 class Database:
-    """A driver plus the database name, with managed read and write transactions."""
+    """A driver plus the database name, with managed read and write transactions.
+
+    ``close`` waits for the transactions that other threads are running (a server's worker
+    threads, one a cancelled request left behind) before it closes the driver: closing it
+    under them tears their connections down mid-read.
+    """
 
     def __init__(self, driver: neo4j.Driver, database: str, uri: str):
         self.driver = driver
         self.database = database
         self.uri = uri
+        self._running = 0
+        self._idle = threading.Condition()
 
     @classmethod
     def connect(cls, settings: Settings | None = None, *, start_local: bool = True) -> Database:
@@ -112,8 +130,25 @@ class Database:
         )
         return cls(driver, settings.neo4j_database, uri)
 
-    def close(self) -> None:
+    def close(self, *, wait: float = CLOSE_WAIT_SECONDS) -> None:
+        """Close the driver once no transaction is running (after ``wait`` seconds at most)."""
+        with self._idle:
+            if not self._idle.wait_for(lambda: self._running == 0, timeout=wait):
+                log.warning("closing the database with %d transactions still running after "
+                            "%.0f s", self._running, wait)
         self.driver.close()
+
+    @contextmanager
+    def _session(self) -> Iterator[neo4j.Session]:
+        with self._idle:
+            self._running += 1
+        try:
+            with self.driver.session(database=self.database) as session:
+                yield session
+        finally:
+            with self._idle:
+                self._running -= 1
+                self._idle.notify_all()
 
     def __enter__(self) -> Database:
         return self
@@ -123,7 +158,7 @@ class Database:
 
     def read(self, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         try:
-            with self.driver.session(database=self.database) as session:
+            with self._session() as session:
                 return session.execute_read(work, *args, **kwargs)
         except RegistryError:
             raise
@@ -137,7 +172,7 @@ class Database:
         whole transaction run again, where it no longer finds the node."""
         for attempt in range(_STALE_READ_RETRIES + 1):
             try:
-                with self.driver.session(database=self.database) as session:
+                with self._session() as session:
                     return session.execute_write(work, *args, **kwargs)
             except RegistryError:
                 raise

@@ -21,7 +21,7 @@ from neo4j import ManagedTransaction
 
 from registry import audit
 from registry.db import Database, run, run_single
-from registry.errors import NotAllowed, NotFound
+from registry.errors import NotAllowed, NotAllowedCode, NotFound
 from registry.validation import Validator
 
 __all__ = [
@@ -179,7 +179,8 @@ def record_decision(
         if row is None:
             raise NotFound("Task", task_id)
         if not is_admin and row["postedBy"] != actor_id:
-            raise NotAllowed("only the lead who posted the task or an admin records decisions")
+            raise NotAllowed(NotAllowedCode.NOT_OWNER,
+                             "only the lead who posted the task or an admin records decisions")
         if not row["expertKnown"]:
             raise NotFound("Expert", expert_id)
         if not row["actorKnown"]:
@@ -271,7 +272,8 @@ def remove_from_shortlist(
         if owner is None:
             raise NotFound("Shortlist", shortlist_id)
         if owner["id"] != account_id:
-            raise NotAllowed("only the account that keeps a shortlist may change it")
+            raise NotAllowed(NotAllowedCode.NOT_OWNER,
+                             "only the account that keeps a shortlist may change it")
         row = run_single(tx, _REMOVE, id=shortlist_id, expertId=expert_id)
         assert row is not None
         return _shortlist(row["s"])

@@ -5,11 +5,13 @@ employment, education, publications, patents, projects and awards. Every write r
 whole document in one transaction (import, seed and API edits share this one path,
 ``registry.profile_write``), so a profile is never half-written. Updates check the version the
 caller read under a write lock. Publications, patents and projects are shared nodes: co-authors
-who list the same work meet there, which is where co-authorship comes from.
+who list the same work meet there, which is where co-authorship comes from. An organization a
+profile brought in (not reference data) goes when a rewrite or a delete leaves it with no link.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -19,22 +21,23 @@ from registry import audit
 from registry.db import Database, run, run_single
 from registry.errors import NotFound, VersionConflict
 from registry.profile import validate_profile
-from registry.profile_write import drop_owned, write_profiles
+from registry.profile_write import drop_orphan_orgs, drop_owned, profile_orgs, write_profiles
 
 __all__ = [
+    "PROFILE_PARTS",
     "create_expert",
     "delete_expert",
     "expert_exists",
+    "read_cards",
+    "read_parts",
     "read_profile",
     "read_profiles",
     "update_expert",
     "write_profiles",
 ]
 
-_READ = """
-UNWIND $ids AS id
-MATCH (e:Expert {id: id})
-RETURN e {.*,
+# The lists a profile owns, as map-projection entries over `e` (see ``_clean`` for their order).
+_PARTS = """
   skills: [(e)-[h:HAS_SKILL]->(s:Skill) |
            {skill: s.id, level: h.level, years: h.years, source: h.source}],
   employment: [(e)-[w:WORKS_AT]->(o:Organization) |
@@ -49,8 +52,17 @@ RETURN e {.*,
            p {.*, relation: type(l), role: l.role, position: l.position,
               areas: [(p)-[:IN_AREA]->(t:TechArea) | t.id]}],
   awards: [(e)-[r:RECEIVED]->(a:Award) | a {.*, position: r.position}]
-} AS doc
 """
+PROFILE_PARTS = ("skills", "employment", "education", "publications", "patents", "projects",
+                 "awards")
+_BY_ID = "UNWIND $ids AS id\nMATCH (e:Expert {id: id})\n"
+_READ = _BY_ID + "RETURN e {.*, " + _PARTS + "} AS doc"
+# A card's two instants come as [epoch seconds, nanosecond]: the driver's DateTime hydration
+# cost more than the rest of a card together (``read_cards`` makes them datetimes in UTC).
+_READ_CARDS = _BY_ID + """RETURN e {.*,
+  createdAt: [e.createdAt.epochSeconds, e.createdAt.nanosecond],
+  updatedAt: [e.updatedAt.epochSeconds, e.updatedAt.nanosecond]} AS doc"""
+_READ_PARTS = _BY_ID + "RETURN e {.id, " + _PARTS + "} AS doc"
 
 _LOCK = """
 MATCH (e:Expert {id: $id})
@@ -70,7 +82,26 @@ def _clean(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_profiles(tx: ManagedTransaction, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Whole profile documents by id (missing ids are absent)."""
     return {row["doc"]["id"]: _clean(row["doc"]) for row in run(tx, _READ, ids=ids)}
+
+
+def read_cards(tx: ManagedTransaction, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The scalar fields of profiles (no ``PROFILE_PARTS``): what a result list shows, read
+    without the lists, which are most of a profile's bytes."""
+    docs = {row["doc"]["id"]: row["doc"] for row in run(tx, _READ_CARDS, ids=ids)}
+    for doc in docs.values():
+        for key in ("createdAt", "updatedAt"):
+            seconds, nanos = doc[key]
+            doc[key] = None if seconds is None else dt.datetime.fromtimestamp(
+                seconds, dt.UTC).replace(microsecond=nanos // 1000)
+    return docs
+
+
+def read_parts(tx: ManagedTransaction, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The ``PROFILE_PARTS`` of profiles (and their ``id``); with ``read_cards``, the same as
+    ``read_profiles``."""
+    return {row["doc"]["id"]: _clean(row["doc"]) for row in run(tx, _READ_PARTS, ids=ids)}
 
 
 def read_profile(db: Database, expert_id: str) -> dict[str, Any]:
@@ -95,9 +126,10 @@ def create_expert(db: Database, raw: dict[str, Any], *, registered_by: str | Non
 
     def work(tx: ManagedTransaction) -> dict[str, Any]:
         if expert_exists(tx, doc["id"]):
-            from registry.errors import FieldError, ValidationError
+            from registry.errors import Code, ValidationError
 
-            raise ValidationError([FieldError("id", "an expert with this id exists already")])
+            raise ValidationError.at("id", Code.ALREADY_EXISTS,
+                                     "an expert with this id exists already")
         write_profiles(tx, [doc])
         audit.record(tx, actor_id=registered_by, action=audit.AuditAction.EXPERT_REGISTERED,
                      subject_kind="Expert", subject_id=doc["id"])
@@ -157,7 +189,9 @@ def delete_expert(db: Database, expert_id: str, version: int) -> None:
             raise NotFound("Expert", expert_id)
         if row["version"] != version:
             raise VersionConflict("Expert", expert_id, version, row["version"])
+        linked_before = profile_orgs(tx, [expert_id])
         drop_owned(tx, [expert_id], [])
         run(tx, "MATCH (e:Expert {id: $id}) DETACH DELETE e", id=expert_id)
+        drop_orphan_orgs(tx, linked_before)
 
     db.write(work)

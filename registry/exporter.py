@@ -38,7 +38,7 @@ import neo4j.time
 from neo4j import ManagedTransaction
 
 from registry.db import Database, run
-from registry.errors import NotAllowed, RegistryError, ValidationError
+from registry.errors import Code, NotAllowed, NotAllowedCode, RegistryError, ValidationError
 from registry.experts import read_profiles, write_profiles
 from registry.profile import INPUT_KEYS, SCALAR_FIELDS, derived_fields, validate_profile
 
@@ -103,7 +103,7 @@ def _decode(value: Any) -> Any:
                 return neo4j.time.Date.from_iso_format(text)
             if tag == "$time":
                 return neo4j.time.Time.from_iso_format(text)
-        raise ValidationError("props", f"is not a property value: {value!r}")
+        raise ValidationError.at("props", Code.INVALID_VALUE, f"is not a property value: {value!r}")
     if isinstance(value, list):
         return [_decode(v) for v in value]
     return value
@@ -268,7 +268,8 @@ SET e += r.meta, e.version = r.version
 @cache
 def _create_query(label: str) -> str:
     if label not in _NODE_KINDS.values():
-        raise ValidationError("kind", f"cannot restore nodes labelled {label}")
+        raise ValidationError.at("kind", Code.CANNOT_RESTORE,
+                                 f"cannot restore nodes labelled {label}", value=label)
     return f"UNWIND $rows AS r CREATE (n:{label}) SET n = r"
 
 
@@ -276,7 +277,8 @@ def _create_query(label: str) -> str:
 def _link_query(source: str, rel: str, target: str) -> str:
     if source not in (*_NODE_KINDS.values(), "Expert") or rel not in _LINK_TYPES \
             or target not in _LINK_TARGETS:
-        raise ValidationError("links", f"cannot restore ({source})-[:{rel}]->({target})")
+        raise ValidationError.at("links", Code.CANNOT_RESTORE,
+                                 f"cannot restore ({source})-[:{rel}]->({target})", value=rel)
     return (f"UNWIND $rows AS r MATCH (a:{source} {{id: r.source}}) "
             f"MATCH (b:{target} {{id: r.target}}) CREATE (a)-[x:{rel}]->(b) SET x = r.props "
             "RETURN count(x) AS n")
@@ -290,9 +292,11 @@ def _read_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             try:
                 record = json.loads(text)
             except json.JSONDecodeError as exc:
-                raise ValidationError(f"line {line}", f"is not valid JSON ({exc.msg})") from exc
+                raise ValidationError.at(f"line {line}", Code.INVALID_JSON,
+                                         f"is not valid JSON ({exc.msg})") from exc
             if not isinstance(record, dict) or record.get("kind") not in KINDS:
-                raise ValidationError(f"line {line}", "is not a record of a chuyengia export")
+                raise ValidationError.at(f"line {line}", Code.NOT_A_RECORD,
+                                         "is not a record of a chuyengia export")
             yield line, record
 
 
@@ -303,8 +307,7 @@ def _write_experts(db: Database, batch: list[tuple[int, dict[str, Any]]]) -> Non
         try:
             docs.append(validate_profile(profile))
         except ValidationError as exc:
-            raise ValidationError([type(e)(f"line {line}: {e.path}", e.reason)
-                                   for e in exc.errors]) from exc
+            raise ValidationError([e.at(f"line {line}: {e.path}") for e in exc.errors]) from exc
         meta.append({"id": docs[-1]["id"], "version": record.get("version") or 1,
                      "meta": _decode_map(record.get("meta") or {})})
 
@@ -325,7 +328,7 @@ def import_graph(db: Database, path: Path | str, *, batch_size: int = 500) -> di
     """
     path = Path(path)
     if db.query(_NOT_EMPTY)[0]["n"]:
-        raise NotAllowed("import graph restores an export into an empty registry, and this one "
+        raise NotAllowed(NotAllowedCode.NOT_EMPTY, "import graph restores an export into an empty registry, and this one "
                          "holds experts, accounts or tasks already; use a fresh database")
     counts: Counter[str] = Counter()
     experts: list[tuple[int, dict[str, Any]]] = []
@@ -378,9 +381,10 @@ def _restore_links(db: Database, path: Path, batch_size: int) -> None:
             return
         made = db.execute(_link_query(*key), rows=rows)[0]["n"]
         if made != len(rows):
-            raise ValidationError("links", f"{len(rows) - made} of {len(rows)} "
-                                           f"({key[0]})-[:{key[1]}]->({key[2]}) relationships "
-                                           "point at nodes that are not in the registry")
+            raise ValidationError.at(
+                "links", Code.BROKEN_LINKS, f"{len(rows) - made} of {len(rows)} "
+                f"({key[0]})-[:{key[1]}]->({key[2]}) relationships point at nodes that are "
+                "not in the registry", actual=len(rows) - made, limit=len(rows))
 
     for _, record in _read_records(path):
         kind = record["kind"]

@@ -9,8 +9,9 @@ carries, in one statement per batch, and:
 * no stored expert matches: the row creates a new expert under its own id;
 * every match is the same expert: the row updates that expert (whatever id it derived);
 * the identifiers point to different experts, an explicit id names another expert than the
-  other identifiers do, or the match holds a different ORCID iD than the row: a *conflict*,
-  reported for the row and nothing written for it.
+  other identifiers do, or the match holds a different ORCID iD than the row: a *conflict*
+  (``Code.IDENTITY_CONFLICT``, the experts reached in its ``value``), reported for the row and
+  nothing written for it.
 
 ``keys`` gives the identifiers of a validated document, which the importer also uses to find
 two rows of one file that are the same expert.
@@ -22,11 +23,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from registry.db import run
+from registry.errors import Code, FieldError
 
 if TYPE_CHECKING:
     from neo4j import ManagedTransaction
 
-__all__ = ["Identified", "keys", "label", "resolve"]
+__all__ = ["Identified", "keys", "label", "matched_by", "resolve"]
 
 # The identifiers, strongest first, with the words a report uses for them.
 _LABELS = {"id": "expert id", "orcid": "ORCID iD", "externalKey": "external key",
@@ -59,7 +61,7 @@ class Identified:
     names one, ``None`` when it is new; ``conflict`` says why it may not be written."""
 
     stored: dict[str, Any] | None
-    conflict: str | None = None
+    conflict: FieldError | None = None
 
 
 def keys(doc: dict[str, Any]) -> list[tuple[str, str]]:
@@ -90,25 +92,35 @@ def _describe(doc: dict[str, Any], found: list[dict[str, Any]]) -> str:
     return "; ".join(parts)
 
 
+def _conflict(reason: str, experts: list[str], advice: str = "") -> Identified:
+    return Identified(None, FieldError(
+        "", Code.IDENTITY_CONFLICT, f"identity conflict: {reason}; nothing was written for this "
+        f"row{advice}", {"value": sorted(experts)}))
+
+
 def _judge(doc: dict[str, Any], explicit_id: bool, found: list[dict[str, Any]]) -> Identified:
     by_id = {e["id"]: e for e in found}
     if explicit_id and by_id and set(by_id) != {doc["id"]}:
-        return Identified(None, (
-            f"identity conflict: the row's id is {doc['id']} but {_describe(doc, found)}; "
-            "nothing was written for this row"))
+        return _conflict(f"the row's id is {doc['id']} but {_describe(doc, found)}", list(by_id))
     if len(by_id) > 1:
-        return Identified(None, (
-            f"identity conflict: the row names {len(by_id)} different experts "
-            f"({_describe(doc, found)}); nothing was written for this row (merge or correct "
-            "the stored experts first)"))
+        return _conflict(f"the row names {len(by_id)} different experts "
+                         f"({_describe(doc, found)})", list(by_id),
+                         " (merge or correct the stored experts first)")
     if not by_id:
         return Identified(None)
     stored = next(iter(by_id.values()))
     if doc.get("orcid") and stored.get("orcid") and stored["orcid"] != doc["orcid"]:
-        return Identified(None, (
-            f"identity conflict: {_describe(doc, found)}, which has ORCID iD "
-            f"{stored['orcid']}, not {doc['orcid']}; nothing was written for this row"))
+        return _conflict(f"{_describe(doc, found)}, which has ORCID iD {stored['orcid']}, not "
+                         f"{doc['orcid']}", [stored["id"]])
     return Identified(stored)
+
+
+def matched_by(doc: dict[str, Any], explicit_id: bool, stored: dict[str, Any]) -> str:
+    """The strongest identifier the row gave that reached ``stored``: the field a refusal of
+    the row names (an id the row derived rather than gave is named after what it came from)."""
+    given = _LABELS if explicit_id else [f for f in _LABELS if f != "id"]
+    found = next((f for f in given if doc.get(f) and doc.get(f) == stored.get(f)), None)
+    return found or next((f for f in given if doc.get(f)), "id")
 
 
 def resolve(tx: ManagedTransaction, docs: list[dict[str, Any]], explicit_ids: list[bool]

@@ -1,7 +1,7 @@
 """Reading import files: JSON Lines, JSON and CSV rows, each with its line number.
 
 Every reader yields ``Row(line, value, error, raw_text)``: the parsed value, or why the row
-cannot be read; nothing here validates a profile (``registry.importer`` does). Formats (chosen by the file's extension, ``.gz`` allowed on top):
+cannot be read (a ``FieldError`` at path ``""``, the row as a whole, with its code); nothing here validates a profile (``registry.importer`` does). Formats (chosen by the file's extension, ``.gz`` allowed on top):
 
 ``.jsonl`` / ``.ndjson``
     One profile document per line, as ``registry.profile`` describes it. Blank lines are
@@ -62,7 +62,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from registry.errors import RegistryError
+from registry.errors import Code, FieldError, RegistryError
 
 __all__ = [
     "CSV_COLUMNS",
@@ -101,8 +101,13 @@ class Row:
 
     line: int
     value: Any
-    error: str | None
+    error: FieldError | None
     raw_text: str
+
+
+def _unreadable(line: int, code: Code, reason: str, raw: str, **params: Any) -> Row:
+    """A row that cannot be read, and why (``reason`` speaks of the row as a whole)."""
+    return Row(line, None, FieldError("", code, reason, params), raw)
 
 
 def clip(text: str) -> str:
@@ -158,16 +163,17 @@ def _json_lines(stream: IO[bytes], first_line: int = 1) -> Iterator[Row]:
             while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
                 size += len(rest)
             size += len(rest)
-            yield Row(line, None, f"is longer than 1 MB ({size:,} bytes); split the record "
-                                   "or shorten its texts", clip(chunk[:400].decode(
-                                       "utf-8", "replace")))
+            yield _unreadable(line, Code.TOO_LARGE, f"is longer than 1 MB ({size:,} bytes); "
+                              "split the record or shorten its texts",
+                              clip(chunk[:400].decode("utf-8", "replace")),
+                              limit=MAX_ROW_BYTES, actual=size)
             continue
         try:
             text = chunk.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield Row(line, None, f"is not valid UTF-8 (bad byte at position {exc.start}); "
-                                   "save the file as UTF-8",
-                       clip(chunk[:400].decode("utf-8", "replace")))
+            yield _unreadable(line, Code.INVALID_UTF8, f"is not valid UTF-8 (bad byte at "
+                              f"position {exc.start}); save the file as UTF-8",
+                              clip(chunk[:400].decode("utf-8", "replace")), position=exc.start)
             continue
         text = text.lstrip(_BOM)
         if not text.strip():
@@ -175,8 +181,9 @@ def _json_lines(stream: IO[bytes], first_line: int = 1) -> Iterator[Row]:
         try:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
-            yield Row(line, None, f"is not valid JSON: {exc.msg} at column {exc.colno}",
-                       clip(text))
+            yield _unreadable(line, Code.INVALID_JSON,
+                              f"is not valid JSON: {exc.msg} at column {exc.colno}", clip(text),
+                              column=exc.colno)
             continue
         yield Row(line, value, None, clip(text))
 
@@ -187,9 +194,9 @@ def _json_document(path: Path) -> Iterator[Row]:
     try:
         text = data.decode("utf-8").lstrip(_BOM)
     except UnicodeDecodeError as exc:
-        yield Row(data.count(b"\n", 0, exc.start) + 1, None,
-                   f"is not valid UTF-8 (bad byte at offset {exc.start}); nothing was read",
-                   "")
+        yield _unreadable(data.count(b"\n", 0, exc.start) + 1, Code.INVALID_UTF8,
+                          f"is not valid UTF-8 (bad byte at offset {exc.start}); nothing was "
+                          "read", "", position=exc.start)
         return
     start = len(text) - len(text.lstrip())
     if text[start:start + 1] != "[":
@@ -207,7 +214,8 @@ def _json_document(path: Path) -> Iterator[Row]:
         while pos < len(text) and text[pos] in " \t\r\n,":
             pos += 1
         if pos >= len(text):
-            yield Row(line, None, "the JSON array is not closed with ]", "")
+            yield _unreadable(line, Code.INVALID_JSON, "the JSON array is not closed with ]",
+                              "")
             return
         if text[pos] == "]":
             return
@@ -216,13 +224,14 @@ def _json_document(path: Path) -> Iterator[Row]:
         try:
             value, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
-            yield Row(exc.lineno, None, f"is not valid JSON: {exc.msg} at column {exc.colno}; "
-                                         "the rest of the file was not read",
-                       clip(text[pos:pos + 400]))
+            yield _unreadable(exc.lineno, Code.INVALID_JSON, f"is not valid JSON: {exc.msg} "
+                              f"at column {exc.colno}; the rest of the file was not read",
+                              clip(text[pos:pos + 400]), column=exc.colno)
             return
         if len(text[pos:end].encode("utf-8")) > MAX_ROW_BYTES:
-            yield Row(line, None, "is longer than 1 MB; split the record or shorten its texts",
-                       clip(text[pos:pos + 400]))
+            yield _unreadable(line, Code.TOO_LARGE, "is longer than 1 MB; split the record "
+                              "or shorten its texts", clip(text[pos:pos + 400]),
+                              limit=MAX_ROW_BYTES)
         else:
             yield Row(line, value, None, clip(text[pos:min(end, pos + 400)]))
         pos = end
@@ -294,7 +303,7 @@ def _csv_stream(binary: IO[bytes]) -> Iterator[Row]:
         except StopIteration:
             return
         except csv.Error as exc:
-            yield Row(line, None, f"is not valid CSV ({exc})", "")
+            yield _unreadable(line, Code.INVALID_CSV, f"is not valid CSV ({exc})", "")
             line = reader.line_num + 1
             continue
         text = clip(",".join(record))
@@ -302,31 +311,39 @@ def _csv_stream(binary: IO[bytes]) -> Iterator[Row]:
         if not record or not any(cell.strip() for cell in record):
             continue
         if len(record) != len(header):
-            yield Row(here, None, f"has {len(record)} fields; the header has "
-                                   f"{len(header)}", text)
+            yield _unreadable(here, Code.FIELD_COUNT, f"has {len(record)} fields; the header "
+                              f"has {len(header)}", text, actual=len(record),
+                              expected=len(header))
             continue
         if sum(len(cell) for cell in record) > MAX_ROW_BYTES:
-            yield Row(here, None, "is longer than 1 MB; shorten its texts", text)
+            yield _unreadable(here, Code.TOO_LARGE, "is longer than 1 MB; shorten its texts",
+                              text, limit=MAX_ROW_BYTES)
             continue
         yield Row(here, _csv_profile(dict(zip(header, record))), None, text)
 
 
-def _header_problem(header: list[str]) -> str | None:
+def _header_problem(header: list[str]) -> FieldError | None:
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if unknown:
-        return (f"the header has unknown columns {', '.join(repr(u) for u in unknown)}; "
-                f"known columns are {', '.join(sorted(CSV_COLUMNS))}; nothing was imported")
+        return FieldError(
+            "", Code.UNKNOWN_COLUMNS,
+            f"the header has unknown columns {', '.join(repr(u) for u in unknown)}; "
+            f"known columns are {', '.join(sorted(CSV_COLUMNS))}; nothing was imported",
+            {"value": unknown, "allowed": sorted(CSV_COLUMNS)})
     repeated = sorted({h for h in header if header.count(h) > 1})
     if repeated:
-        return f"the header repeats columns {', '.join(repeated)}; nothing was imported"
+        return FieldError("", Code.REPEATED_COLUMNS, f"the header repeats columns "
+                          f"{', '.join(repeated)}; nothing was imported", {"value": repeated})
     if "fullName" not in header:
-        return "the header has no fullName column; nothing was imported"
+        return FieldError("", Code.MISSING_COLUMN,
+                          "the header has no fullName column; nothing was imported",
+                          {"value": "fullName"})
     return None
 
 
-def read_rows(data: bytes, fmt: str) -> Iterator[tuple[int, Any, str | None]]:
+def read_rows(data: bytes, fmt: str) -> Iterator[tuple[int, Any, FieldError | None]]:
     """The rows of an import held in memory (an upload through the API), read as the file
-    formats are: ``(line, document, None)``, or ``(line, None, reason)`` for a row that cannot
+    formats are: ``(line, document, None)``, or ``(line, None, error)`` for a row that cannot
     be read (bad JSON, wrong number of CSV fields, an unknown CSV column in the header).
     ``fmt`` is ``jsonl`` or ``csv``. The documents still need ``import_experts``."""
     if fmt == "jsonl":

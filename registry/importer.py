@@ -17,6 +17,11 @@ their stored value unless the row sets them, and account links are never touched
 are what the database did: of two overlapping imports of one new expert, one reports it
 created.
 
+An import made for an HR agency (``agency``) may only create profiles and change the ones that
+agency registered and no expert has claimed: the rows that reach any other stored profile, by
+whichever identifier, are rejected (``registry.ownership``, checked under lock in the writing
+transaction, on the experts the identity resolution found).
+
 Checking overlaps with writing: a writer thread commits one batch while the next is
 validated, in worker processes for a large import on a machine with cores to spare
 (validation is pure Python and CPU-bound).
@@ -45,7 +50,7 @@ from neo4j import ManagedTransaction
 
 from registry import audit, identity
 from registry.db import Database
-from registry.errors import RegistryError, ValidationError
+from registry.errors import Code, FieldError, RegistryError, ValidationError
 from registry.import_formats import (
     CSV_COLUMNS,
     MAX_ROW_BYTES,
@@ -56,6 +61,7 @@ from registry.import_formats import (
     raw_text,
     read_rows,
 )
+from registry.ownership import import_refusals
 from registry.profile import content_hash, validate_profile
 from registry.profile_write import write_profiles
 
@@ -78,11 +84,17 @@ _RECORD_ONLY = ("kind", "meta", "links")
 
 @dataclass(frozen=True)
 class RejectedRow:
-    """A row that was not imported: its line in the file, why, and the start of its text."""
+    """A row that was not imported: its line in the file, why (each problem with its path,
+    ``""`` for the row as a whole, and code), and the start of its text."""
 
     line: int
-    reason: str
+    errors: tuple[FieldError, ...]
     raw_text: str
+
+    @property
+    def reason(self) -> str:
+        """Every problem in English, ``path: reason`` joined by ``; ``."""
+        return "; ".join(str(e) for e in self.errors)
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.reason}"
@@ -161,10 +173,11 @@ class _Writer:
     """
 
     def __init__(self, db: Database, result: ImportResult, *, registered_by: str | None,
-                 source: str):
+                 agency: str | None, source: str):
         self.db = db
         self.result = result
         self.registered_by = registered_by
+        self.agency = agency
         self.source = source
         self.run_id = str(uuid.uuid4())
         self.error: BaseException | None = None
@@ -217,17 +230,25 @@ class _Writer:
         # state of the writer.
         counts = _Counts()
         found = identity.resolve(tx, [it.doc for it in items], [it.explicit_id for it in items])
+        refused = self._refusals(tx, found)
         changed: list[dict[str, Any]] = []
         lines: dict[str, int] = {}
         for item, who in zip(items, found, strict=True):
             if who.conflict is not None:
-                counts.rejected.append(RejectedRow(item.line, who.conflict, _text(item.row)))
+                counts.rejected.append(RejectedRow(item.line, (who.conflict,), _text(item.row)))
                 continue
             doc = self._settle(item, who.stored)
             first = lines.get(doc["id"]) or self.written.get(doc["id"])
             if first is not None:
-                counts.rejected.append(RejectedRow(item.line, (
-                    f"duplicate of line {first} (both are expert {doc['id']})"), _text(item.row)))
+                counts.rejected.append(RejectedRow(item.line, (FieldError(
+                    "", Code.DUPLICATE_ROW, f"duplicate of line {first} (both are expert "
+                    f"{doc['id']})", {"line": first, "value": doc["id"]}),), _text(item.row)))
+                continue
+            if doc["id"] in refused:
+                code, reason = refused[doc["id"]]
+                path = identity.matched_by(item.doc, item.explicit_id, who.stored or {})
+                counts.rejected.append(RejectedRow(item.line, (FieldError(
+                    path, code, reason, {"value": doc["id"]}),), _text(item.row)))
                 continue
             lines[doc["id"]] = item.line
             if who.stored is not None and who.stored.get("contentHash") == content_hash(doc):
@@ -249,6 +270,14 @@ class _Writer:
                                  "updated": counts.updated})
         return counts
 
+    def _refusals(self, tx: ManagedTransaction, found: list[identity.Identified]
+                  ) -> dict[str, tuple[Code, str]]:
+        """For an agency's import: the stored experts the rows reach that it may not change."""
+        ids = sorted({who.stored["id"] for who in found if who.stored and who.conflict is None})
+        if self.agency is None or not ids:
+            return {}
+        return import_refusals(tx, ids, account_id=self.agency)
+
     def _write(self, batch: list[_Item]) -> None:
         try:
             counts = self.db.write(self._work, batch)
@@ -260,7 +289,8 @@ class _Writer:
                 try:
                     one = self.db.write(self._work, [item])
                 except ValidationError as exc:
-                    counts.rejected.append(RejectedRow(item.line, _reason(exc), _text(item.row)))
+                    counts.rejected.append(
+                        RejectedRow(item.line, tuple(exc.errors), _text(item.row)))
                     continue
                 self.written.update(one.experts)
                 counts.add(one)
@@ -273,36 +303,36 @@ class _Writer:
             self.result.outcomes.update(counts.outcomes)
 
 
-def _reason(exc: ValidationError) -> str:
-    return "; ".join(f"{e.path}: {e.reason}" for e in exc.errors)
-
-
 # ---------------------------------------------------------------------------------------------
 # The import loop
 # ---------------------------------------------------------------------------------------------
 
 
-def _validate_many(raws: list[dict[str, Any]]) -> list[tuple[dict[str, Any] | None, str | None]]:
-    """Validate profile documents: (document, None) or (None, reason) each. Module-level, so
+_Checked = tuple[dict[str, Any] | None, tuple[FieldError, ...]]
+
+
+def _validate_many(raws: list[dict[str, Any]]) -> list[_Checked]:
+    """Validate profile documents: (document, ()) or (None, errors) each. Module-level, so
     worker processes can run it."""
-    out: list[tuple[dict[str, Any] | None, str | None]] = []
+    out: list[_Checked] = []
     for raw in raws:
         try:
-            out.append((validate_profile(raw), None))
+            out.append((validate_profile(raw), ()))
         except ValidationError as exc:
-            out.append((None, _reason(exc)))
+            out.append((None, tuple(exc.errors)))
     return out
 
 
 def _candidate(row: Row, result: ImportResult) -> dict[str, Any] | None:
     """The row's profile document to validate, or None after recording why it is left out."""
     if row.error is not None:
-        result.rejected.append(RejectedRow(row.line, row.error, _text(row)))
+        result.rejected.append(RejectedRow(row.line, (row.error,), _text(row)))
         return None
     raw = row.value
     if not isinstance(raw, dict):
-        result.rejected.append(RejectedRow(
-            row.line, f"must be a JSON object of profile fields (got {type(raw).__name__})",
+        result.rejected.append(RejectedRow(row.line, (FieldError(
+            "", Code.NOT_OBJECT,
+            f"must be a JSON object of profile fields (got {type(raw).__name__})"),),
             _text(row)))
         return None
     if "kind" in raw:
@@ -334,11 +364,10 @@ def _chunks(rows: Iterable[Row], size: int, result: ImportResult, bar: Any
 
 
 _Chunk = tuple[list[Row], list[dict[str, Any]]]
-_Checked = list[tuple[dict[str, Any] | None, str | None]]
 
 
 def _validated(chunks: Iterator[_Chunk], workers: int
-               ) -> Iterator[tuple[list[Row], list[dict[str, Any]], _Checked]]:
+               ) -> Iterator[tuple[list[Row], list[dict[str, Any]], list[_Checked]]]:
     """Validation results chunk by chunk, in order; in worker processes when ``workers``."""
     if workers < 1:
         for kept, raws in chunks:
@@ -370,8 +399,8 @@ def _workers(requested: int | None, total: int | None, batch_size: int) -> int:
 
 
 def _import(db: Database, rows: Iterable[Row], *, batch_size: int, registered_by: str | None,
-            progress: bool, total: int | None, source: str, workers: int | None
-            ) -> ImportResult:
+            progress: bool, total: int | None, source: str, workers: int | None,
+            agency: str | None = None) -> ImportResult:
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     started = time.perf_counter()
@@ -381,27 +410,28 @@ def _import(db: Database, rows: Iterable[Row], *, batch_size: int, registered_by
         from tqdm import tqdm
 
         bar = tqdm(total=total, unit=" rows", desc="import", smoothing=0.1, mininterval=0.5)
-    writer = _Writer(db, result, registered_by=registered_by, source=source)
-    first_line: dict[tuple[str, str], int] = {}
+    writer = _Writer(db, result, registered_by=registered_by, agency=agency, source=source)
+    first_line: dict[tuple[str, str], tuple[int, str]] = {}  # identifier -> line, expert id
     validated = _validated(_chunks(rows, batch_size, result, bar),
                            _workers(workers, total, batch_size))
     try:
         for kept, raws, checked in validated:
             batch: list[_Item] = []
-            for row, raw, (doc, reason) in zip(kept, raws, checked, strict=True):
+            for row, raw, (doc, errors) in zip(kept, raws, checked, strict=True):
                 if doc is None:
-                    result.rejected.append(RejectedRow(row.line, str(reason), _text(row)))
+                    result.rejected.append(RejectedRow(row.line, errors, _text(row)))
                     continue
                 ids = identity.keys(doc)
                 same = next((key for key in ids if key in first_line), None)
                 if same is not None:
                     what = (f"expert id {doc['id']}" if same[0] == "id"
                             else f"{identity.label(same[0])} {same[1]}")
-                    result.rejected.append(RejectedRow(
-                        row.line, f"duplicate of line {first_line[same]} (same identity, "
-                                  f"{what})", _text(row)))
+                    first, first_id = first_line[same]
+                    result.rejected.append(RejectedRow(row.line, (FieldError(
+                        "", Code.DUPLICATE_ROW, f"duplicate of line {first} (same identity, "
+                        f"{what})", {"line": first, "value": first_id}),), _text(row)))
                     continue
-                first_line.update((key, row.line) for key in ids)
+                first_line.update((key, (row.line, doc["id"])) for key in ids)
                 batch.append(_Item(row.line, doc, row, explicit_id=raw.get("id") is not None,
                                    given=frozenset(k for k in _NOT_OWNED
                                                    if raw.get(k) is not None)))
@@ -429,18 +459,22 @@ def import_experts(
     total: int | None = None,
     source: str = "api",
     workers: int | None = None,
+    agency: str | None = None,
 ) -> ImportResult:
     """Import ``(line_number, profile_document)`` pairs; see the module docstring.
 
     ``registered_by`` (an account id) is stored on each written profile and recorded in the
-    audit trail as the actor of the import. Returns the counts and the rejected rows.
+    audit trail as the actor of the import. With ``agency`` (an HR agency's account id) the
+    rows that reach existing profiles that agency did not register, or that their expert
+    claimed, are rejected. Returns the counts and the rejected rows.
     """
     if total is None and isinstance(rows, list | tuple):
         total = len(rows)
     # The text of a row is only needed when it is rejected (see _text).
     parsed = (Row(line, value, None, "") for line, value in rows)
     return _import(db, parsed, batch_size=batch_size, registered_by=registered_by,
-                   progress=progress, total=total, source=source, workers=workers)
+                   progress=progress, total=total, source=source, workers=workers,
+                   agency=agency)
 
 
 def import_experts_file(

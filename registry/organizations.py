@@ -22,7 +22,7 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from registry.db import Database, run
-from registry.errors import NotFound
+from registry.errors import Code, NotFound
 from registry.names import fold
 from registry.validation import Validator
 
@@ -102,7 +102,7 @@ def _decode_cursor(v: Validator, cursor: str | None) -> tuple[str | None, str | 
             return key, ident
     except (ValueError, TypeError, AttributeError, binascii.Error):
         pass
-    v.add("after", "is not a cursor of this list; pass the endCursor of the previous page")
+    v.add("after", Code.INVALID_CURSOR, "is not a cursor of this list; pass the endCursor of the previous page")
     return None, None
 
 
@@ -164,7 +164,7 @@ def _reference_row(v: Validator, path: str, item: Mapping[str, Any]) -> dict[str
     city = v.optional_str(f"{path}.city", item.get("city"), max_length=100)
     top200 = item.get("top200", False)
     if not isinstance(top200, bool):
-        v.add(f"{path}.top200", f"must be true or false (got {top200!r})")
+        v.add(f"{path}.top200", Code.NOT_BOOLEAN, f"must be true or false (got {top200!r})")
     areas = v.list_max(f"{path}.areas", item.get("areas") or [], max_items=20) or []
     clean_areas = [v.slug(f"{path}.areas.{j}", a) for j, a in enumerate(areas)]
     if not (ident and name and kind and country) or None in clean_areas:
@@ -191,13 +191,13 @@ def sync_reference_organizations(db: Database, orgs: Iterable[Any]) -> int:
     for i, item in enumerate(orgs):
         mapping = _as_mapping(item)
         if mapping is None:
-            v.add(str(i), "must be a mapping or a dataclass with the organization's fields")
+            v.add(str(i), Code.NOT_OBJECT, "must be a mapping or a dataclass with the organization's fields")
             continue
         row = _reference_row(v, str(i), mapping)
         if row is None:
             continue
         if row["id"] in seen:
-            v.add(f"{i}.id", f"is listed twice ({row['id']})")
+            v.add(f"{i}.id", Code.DUPLICATE, f"is listed twice ({row['id']})", value=row["id"])
             continue
         seen.add(row["id"])
         rows.append(row)

@@ -15,6 +15,7 @@ import uuid
 from functools import lru_cache
 from typing import Any
 
+from registry.errors import Code
 from registry.names import fold, name_variants, person_sort_string
 from registry.validation import Validator
 
@@ -107,8 +108,9 @@ def _scalar(v: Validator, raw: dict[str, Any], out: dict[str, Any]) -> None:
     nats = v.list_max("nationalities", raw.get("nationalities") or ["VN"], max_items=5)
     out["nationalities"] = [v.country(f"nationalities.{i}", c) for i, c in enumerate(nats or [])]
     out["languages"] = v.languages("languages", raw.get("languages") or [], required=False) or []
-    out["yearsExperience"] = v.integer("yearsExperience", raw.get("yearsExperience", 0) or 0,
-                                       min=0, max=70)
+    # Not stated stays absent (null): 0 would claim a beginner where nothing is known.
+    out["yearsExperience"] = v.integer("yearsExperience", raw.get("yearsExperience"),
+                                       min=0, max=70, required=False)
     out["hIndex"] = v.integer("hIndex", raw.get("hIndex", 0) or 0, min=0, max=500)
     out["citations"] = v.integer("citations", raw.get("citations", 0) or 0, min=0,
                                  max=10_000_000)
@@ -136,7 +138,7 @@ def _boolean(v: Validator, path: str, value: Any, default: bool | None) -> bool 
     if value is None:
         return default
     if not isinstance(value, bool):
-        v.add(path, f"must be true or false (got {value!r})")
+        v.add(path, Code.NOT_BOOLEAN, f"must be true or false (got {value!r})")
         return default
     return value
 
@@ -146,10 +148,13 @@ def _organization(v: Validator, path: str, value: Any) -> dict[str, Any] | None:
     if isinstance(value, str):
         if value in orgs:
             return dict(orgs[value])
-        v.add(path, "must be a known organization id or an object with name and country")
+        v.add(path, Code.UNKNOWN_REFERENCE,
+              "must be a known organization id or an object with name and country",
+              kind="organization", value=value)
         return None
     if not isinstance(value, dict):
-        v.add(path, "must be an organization id or an object with name and country")
+        v.add(path, Code.INVALID_ORGANIZATION,
+              "must be an organization id or an object with name and country")
         return None
     if value.get("id") in orgs:
         return dict(orgs[value["id"]])
@@ -168,7 +173,7 @@ def _items(v: Validator, raw: dict[str, Any], key: str) -> list[tuple[str, dict[
     out = []
     for i, item in enumerate(items or []):
         if not isinstance(item, dict):
-            v.add(f"{key}.{i}", "must be an object")
+            v.add(f"{key}.{i}", Code.NOT_OBJECT, "must be an object")
         else:
             out.append((f"{key}.{i}", item))
     return out
@@ -181,10 +186,11 @@ def _lists(v: Validator, raw: dict[str, Any], out: dict[str, Any]) -> None:
     for p, s in _items(v, raw, "skills"):
         sid = s.get("skill")
         if sid not in skills_known:
-            v.add(f"{p}.skill", f"is not a skill of the taxonomy (got {sid!r})")
+            v.add(f"{p}.skill", Code.UNKNOWN_REFERENCE,
+                  f"is not a skill of the taxonomy (got {sid!r})", kind="skill", value=str(sid))
             continue
         if sid in seen:
-            v.add(f"{p}.skill", f"is listed twice ({sid})")
+            v.add(f"{p}.skill", Code.DUPLICATE, f"is listed twice ({sid})", value=sid)
             continue
         seen.add(sid)
         out["skills"].append({
@@ -199,7 +205,8 @@ def _lists(v: Validator, raw: dict[str, Any], out: dict[str, Any]) -> None:
         start = v.year(f"{p}.from", e.get("from"), required=False)
         end = v.year(f"{p}.to", e.get("to"), required=False)
         if start and end and end < start:
-            v.add(f"{p}.to", f"must not be before 'from' ({start})")
+            v.add(f"{p}.to", Code.BEFORE_START, f"must not be before 'from' ({start})",
+                  field="from", start=start)
         out["employment"].append({
             "organizationRef": _organization(v, f"{p}.organization", e.get("organization")),
             "title": v.optional_str(f"{p}.title", e.get("title"), max_length=200),
@@ -244,11 +251,14 @@ def _lists(v: Validator, raw: dict[str, Any], out: dict[str, Any]) -> None:
         areas = v.list_max(f"{p}.areas", w.get("areas") or [], max_items=11) or []
         for j, a in enumerate(areas):
             if a not in areas_known:
-                v.add(f"{p}.areas.{j}", f"is not a strategic-technology group (got {a!r})")
+                v.add(f"{p}.areas.{j}", Code.UNKNOWN_REFERENCE,
+                      f"is not a strategic-technology group (got {a!r})", kind="techArea",
+                      value=str(a))
         start = v.year(f"{p}.startYear", w.get("startYear"), required=False)
         end = v.year(f"{p}.endYear", w.get("endYear"), required=False)
         if start and end and end < start:
-            v.add(f"{p}.endYear", f"must not be before startYear ({start})")
+            v.add(f"{p}.endYear", Code.BEFORE_START, f"must not be before startYear ({start})",
+                  field="startYear", start=start)
         out["projects"].append({
             "title": v.required_str(f"{p}.title", w.get("title"), max_length=500),
             "summary": v.optional_str(f"{p}.summary", w.get("summary"), max_length=5000,
@@ -283,7 +293,7 @@ def _given_id(v: Validator, path: str, item: dict[str, Any]) -> str | None:
     if given is None:
         return None
     if not isinstance(given, str) or not _ID.fullmatch(given):
-        v.add(f"{path}.id", "must be 1-100 letters, digits, '.', '_', ':' or '-'")
+        v.add(f"{path}.id", Code.INVALID_ID, "must be 1-100 letters, digits, '.', '_', ':' or '-'")
         return None
     return given
 
@@ -293,7 +303,7 @@ def _unique_works(v: Validator, key: str, items: list[dict[str, Any]]) -> list[d
     out = []
     for i, item in enumerate(items):
         if item["id"] in seen:
-            v.add(f"{key}.{i}", "is listed twice (same id, DOI or title and year)")
+            v.add(f"{key}.{i}", Code.DUPLICATE, "is listed twice (same id, DOI or title and year)")
             continue
         seen.add(item["id"])
         out.append(item)
@@ -306,21 +316,22 @@ def validate_profile(raw: Any, *, generate_id: bool = False) -> dict[str, Any]:
     (so re-imports match), or generated when ``generate_id``."""
     v = Validator()
     if not isinstance(raw, dict):
-        v.add("profile", "must be an object")
+        v.add("profile", Code.NOT_OBJECT, "must be an object")
         v.raise_if_any()
     unknown = sorted(k for k in raw if k not in INPUT_KEYS and k not in ("version",))
     for key in unknown[:10]:
-        v.add(key, "is not a profile field")
+        v.add(key, Code.UNKNOWN_FIELD, "is not a profile field")
     out: dict[str, Any] = {}
     _scalar(v, raw, out)
     _lists(v, raw, out)
     given = raw.get("id")
     if given is not None and (not isinstance(given, str) or not _ID.fullmatch(given)):
-        v.add("id", "must be 1-100 letters, digits, '.', '_', ':' or '-'")
+        v.add("id", Code.INVALID_ID, "must be 1-100 letters, digits, '.', '_', ':' or '-'")
     v.raise_if_any()
     out["id"] = given or derive_expert_id(out) or (str(uuid.uuid4()) if generate_id else None)
     if out["id"] is None:
-        v.add("id", "is required when the record has no orcid, externalKey or email")
+        v.add("id", Code.MISSING_IDENTITY,
+              "is required when the record has no orcid, externalKey or email")
         v.raise_if_any()
     return out
 

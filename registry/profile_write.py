@@ -1,10 +1,12 @@
 """Writing whole profiles in batch: the one write path of import, seed, restore and API edits.
 
-``write_profiles`` replaces validated profile documents inside the caller's transaction in four
-statements whatever the batch size: the experts (created or updated, each locked before its
-content hash is compared), the owned sub-graph they drop, the sub-graph they get (skills,
-employment, education and the works), and nothing per row. Publications, patents, projects
-and awards are shared nodes merged by id: co-authors who list the same work meet there.
+``write_profiles`` replaces validated profile documents inside the caller's transaction in at
+most five statements whatever the batch size: the experts (created or updated, each locked
+before its content hash is compared), the profile-made organizations the rewritten ones link
+to, the owned sub-graph they drop, the sub-graph they get (skills, employment, education and
+the works), and the dropping of those organizations nothing links any more; nothing per row.
+Publications, patents, projects and awards are shared nodes merged by id: co-authors who list
+the same work meet there.
 
 Two rules keep shared works whole when profiles are rewritten concurrently:
 
@@ -23,14 +25,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from registry.db import run
+from registry.db import run, run_single
 from registry.names import fold
 from registry.profile import SCALAR_FIELDS, content_hash, derived_fields
 
 if TYPE_CHECKING:
     from neo4j import ManagedTransaction
 
-__all__ = ["OWNED_RELS", "drop_owned", "write_profiles"]
+__all__ = ["OWNED_RELS", "drop_orphan_orgs", "drop_owned", "profile_orgs", "write_profiles"]
 
 OWNED_RELS = "HAS_SKILL|WORKS_AT|STUDIED_AT|AUTHORED|INVENTED|LED|CONTRIBUTED|RECEIVED"
 
@@ -134,6 +136,25 @@ CALL {
     + "  CREATE (e)-[:" + rel + " {position: r.position}]->(w)\n}\n"
     for param, label, rel in _SIMPLE_WORKS)
 
+# Organizations that profiles created (reference ones are kept whatever links they have).
+_PROFILE_ORGS = """
+UNWIND $ids AS id
+MATCH (:Expert {id: id})-[:WORKS_AT|STUDIED_AT]->(o:Organization {source: 'PROFILE'})
+RETURN collect(DISTINCT o.id) AS orgs
+"""
+
+# Locked before the check, so a link another transaction commits meanwhile is seen.
+_DROP_ORPHAN_ORGS = """
+UNWIND $orgs AS id
+MATCH (o:Organization {id: id})
+WHERE o.source = 'PROFILE'
+SET o._lock = true
+REMOVE o._lock
+WITH o
+WHERE NOT EXISTS { (o)--() }
+DELETE o
+"""
+
 _WORK_KINDS = ("publications", "patents", "projects", "awards")
 
 
@@ -177,6 +198,18 @@ def _expert_row(doc: dict[str, Any]) -> dict[str, Any]:
     return {"id": doc["id"], "props": props}
 
 
+def profile_orgs(tx: ManagedTransaction, ids: list[str]) -> list[str]:
+    """The profile-made organizations the experts link to (read before a rewrite)."""
+    row = run_single(tx, _PROFILE_ORGS, ids=ids)
+    return row["orgs"] if row else []
+
+
+def drop_orphan_orgs(tx: ManagedTransaction, orgs: list[str]) -> None:
+    """Delete the profile-made organizations among ``orgs`` that nothing links to any more."""
+    if orgs:
+        run(tx, _DROP_ORPHAN_ORGS, orgs=orgs)
+
+
 def drop_owned(tx: ManagedTransaction, ids: list[str], keep: list[str]) -> None:
     """Unlink the experts' owned sub-graph and delete the works nobody else links to, except
     the ``keep`` ones (see the module docstring for why that is safe concurrently)."""
@@ -202,6 +235,9 @@ def write_profiles(tx: ManagedTransaction, docs: list[dict[str, Any]], *,
     # Works the new documents list again are kept, not deleted and re-created: a co-author
     # written at the same time may already have matched the node.
     keep = [w["id"] for d in docs for k in _WORK_KINDS for w in d.get(k) or ()]
-    drop_owned(tx, [d["id"] for d in docs if not written[d["id"]]], keep)
+    rewritten = [d["id"] for d in docs if not written[d["id"]]]
+    linked_before = profile_orgs(tx, rewritten) if rewritten else []
+    drop_owned(tx, rewritten, keep)
     run(tx, _SUBGRAPH, **_subgraph_rows(docs))
+    drop_orphan_orgs(tx, linked_before)
     return written

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from registry.db import Database, run
-from registry.errors import FieldError, ValidationError
+from registry.errors import Code, ValidationError
 from registry.fulltext import lucene_query
 from registry.taxonomy import narrower_closure
 
@@ -43,7 +44,9 @@ _ORDER = {
     ExpertSort.RELEVANCE: ("relevance DESC, e.nameSort ASC, e.id ASC", "relevance"),
     ExpertSort.NAME: ("e.nameSort ASC, e.id ASC", "e.nameSort"),
     ExpertSort.H_INDEX: ("e.hIndex DESC, e.nameSort ASC, e.id ASC", "e.hIndex"),
-    ExpertSort.EXPERIENCE: ("e.yearsExperience DESC, e.nameSort ASC, e.id ASC",
+    # Unknown experience (null) last: Cypher would put nulls first in a descending order.
+    ExpertSort.EXPERIENCE: ("e.yearsExperience IS NULL, e.yearsExperience DESC, "
+                            "e.nameSort ASC, e.id ASC",
                             "e.yearsExperience"),
     ExpertSort.UPDATED: ("e.updatedAt DESC, e.id ASC", "e.updatedAt"),
 }
@@ -88,6 +91,7 @@ class SearchPage:
     offset: int
     has_next: bool
     cursors: list[str] = field(default_factory=list)
+    docs: Any = None  # what ``read_page`` read for ``ids``, in the search's transaction
 
 
 def encode_cursor(offset: int) -> str:
@@ -104,7 +108,7 @@ def decode_cursor(cursor: str | None, path: str = "after") -> int:
             return offset
     except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
         pass
-    raise ValidationError([FieldError(path, "is not a cursor this API returned")])
+    raise ValidationError.at(path, Code.INVALID_CURSOR, "is not a cursor this API returned")
 
 
 _TEXT_SOURCE = """
@@ -113,11 +117,11 @@ CALL () {
   RETURN node AS e, score
   UNION ALL
   CALL db.index.fulltext.queryNodes('publication_text', $q, {limit: $hits}) YIELD node, score
-  MATCH (node)<-[:AUTHORED]-(e:Expert)
+  MATCH (node)<-[:AUTHORED]-(e)
   RETURN e, score * 0.5 AS score
 }
 WITH e, sum(score) AS relevance
-"""
+"""  # only experts author (registry.experts): no label check on the thousands of authors
 _ALL_SOURCE = "MATCH (e:Expert) WITH e, 0.0 AS relevance\n"
 
 # Filter name -> Cypher predicate over `e`; included only when the filter is given.
@@ -171,16 +175,40 @@ def _where(tx: ManagedTransaction, f: ExpertFilter, viewer: Viewer) -> tuple[str
 def _source(f: ExpertFilter) -> tuple[str, dict[str, Any]]:
     q = lucene_query(f.text or "") if f.text else None
     if f.text and q is None:
-        raise ValidationError([FieldError("filter.text", "has no searchable words")])
+        raise ValidationError.at("filter.text", Code.NO_SEARCHABLE_WORDS, "has no searchable words")
     return (_TEXT_SOURCE, {"q": q, "hits": TEXT_HITS}) if q else (_ALL_SOURCE, {})
+
+
+# The page and the count of a full-text search in one statement: the hits are read, filtered
+# and ranked once (a separate count would repeat all of it). Without text the matches are the
+# whole registry, so the page is a top-k read and the count its own statement (``_total``).
+_RANKED_PAGE = """
+WITH e, relevance ORDER BY {order}
+WITH collect({{id: e.id, relevance: relevance}}) AS rows
+RETURN size(rows) AS total, rows[$skip..$skip + $first] AS page
+"""
+
+
+def _total(tx: ManagedTransaction, matches: str, params: dict[str, Any], offset: int,
+           first: int, got: int) -> int:
+    """How many experts match: known from the page itself when it is the last one."""
+    if (got < first or first == 0) and (got or offset == 0):
+        return offset + got
+    return run(tx, matches + "RETURN count(e) AS n", **params)[0]["n"]
 
 
 def search_experts(
     db: Database, *, filter: ExpertFilter, sort: ExpertSort = ExpertSort.RELEVANCE,
     first: int = 20, after: str | None = None, viewer: Viewer = Viewer(),
+    read_page: Callable[[ManagedTransaction, list[str]], Any] | None = None,
 ) -> SearchPage:
+    """One page of experts matching ``filter`` that ``viewer`` may find. ``read_page(tx,
+    ids)``, when given, reads what the caller shows of the page (e.g.
+    ``registry.experts.read_cards``) in the same transaction, saving a round trip; its result
+    is the page's ``docs``."""
     if not 0 <= first <= MAX_PAGE:
-        raise ValidationError([FieldError("first", f"must be between 0 and {MAX_PAGE}")])
+        raise ValidationError.at("first", Code.OUT_OF_RANGE, f"must be between 0 and {MAX_PAGE}",
+                                 min=0, max=MAX_PAGE)
     offset = decode_cursor(after)
     source, sparams = _source(filter)
     if sort == ExpertSort.RELEVANCE and not sparams:
@@ -190,18 +218,19 @@ def search_experts(
     def work(tx: ManagedTransaction) -> SearchPage:
         where, params = _where(tx, filter, viewer)
         params.update(sparams, skip=offset, first=first)
-        page = run(tx, source + where + f"RETURN e.id AS id, relevance ORDER BY {order} "
-                   "SKIP $skip LIMIT $first", **params)
-        if len(page) < first or first == 0:
-            total = offset + len(page) if page or offset == 0 else None
+        if sparams:  # full text: the hits are bounded, so one statement ranks and counts
+            row = run(tx, source + where + _RANKED_PAGE.format(order=order), **params)[0]
+            page, total = row["page"], row["total"]
         else:
-            total = None
-        if total is None:
-            total = run(tx, source + where + "RETURN count(e) AS n", **params)[0]["n"]
+            page = run(tx, source + where + f"RETURN e.id AS id, relevance ORDER BY {order} "
+                       "SKIP $skip LIMIT $first", **params)
+            total = _total(tx, source + where, params, offset, first, len(page))
+        ids = [r["id"] for r in page]
         return SearchPage(
-            ids=[r["id"] for r in page], scores=[float(r["relevance"]) for r in page],
+            ids=ids, scores=[float(r["relevance"]) for r in page],
             total_count=total, offset=offset, has_next=offset + len(page) < total,
             cursors=[encode_cursor(offset + i + 1) for i in range(len(page))],
+            docs=read_page(tx, ids) if read_page is not None else None,
         )
 
     return db.read(work)

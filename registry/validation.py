@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from email_validator import EmailNotValidError, validate_email
 from iso3166 import countries_by_alpha2
 
-from registry.errors import FieldError, ValidationError
+from registry.errors import Code, FieldError, ValidationError
 from registry.names import normalize_text
 
 if TYPE_CHECKING:
@@ -77,8 +77,10 @@ class Validator:
     def __init__(self) -> None:
         self.errors: list[FieldError] = []
 
-    def add(self, path: str, reason: str) -> None:
-        self.errors.append(FieldError(path, reason))
+    def add(self, path: str, code: Code, reason: str, **params: Any) -> None:
+        """Record that ``path`` is wrong: its ``code`` and ``params`` for programs, the
+        ``reason`` in English for people."""
+        self.errors.append(FieldError(path, code, reason, params))
 
     @property
     def ok(self) -> bool:
@@ -90,11 +92,20 @@ class Validator:
 
     # Helpers ------------------------------------------------------------------------------
 
+    def out_of_range(self, path: str, min: float, max: float, value: Any) -> None:
+        """Record that ``value`` is not in ``[min, max]``."""
+        self.add(path, Code.OUT_OF_RANGE, f"must be between {min} and {max} (got {value})",
+                 min=min, max=max)
+
+    def _too_long(self, path: str, limit: int, actual: int) -> None:
+        self.add(path, Code.TOO_LONG, f"must be at most {limit} characters (got {actual})",
+                 limit=limit, actual=actual)
+
     def _missing(self, path: str, value: Any, required: bool) -> bool:
         """True if there is no value; records "is required" when one was needed."""
         absent = value is None or (isinstance(value, str) and not value.strip())
         if absent and required:
-            self.add(path, "is required")
+            self.add(path, Code.REQUIRED, "is required")
         return absent
 
     def _text(self, path: str, value: Any, required: bool) -> str | None:
@@ -102,7 +113,7 @@ class Validator:
         if self._missing(path, value, required):
             return None
         if not isinstance(value, str):
-            self.add(path, f"must be text (got {type(value).__name__})")
+            self.add(path, Code.NOT_TEXT, f"must be text (got {type(value).__name__})")
             return None
         return value.strip()
 
@@ -128,18 +139,23 @@ class Validator:
         if self._missing(path, value, required):
             return None
         if not isinstance(value, str):
-            self.add(path, f"must be text (got {type(value).__name__})")
+            self.add(path, Code.NOT_TEXT, f"must be text (got {type(value).__name__})")
             return None
         value = value.replace("\r\n", "\n")
         for i, ch in enumerate(value if _SUSPECT.search(value) else ""):
             if "\ud800" <= ch <= "\udfff":
-                self.add(path, f"is not valid Unicode (lone surrogate at position {i})")
+                self.add(path, Code.INVALID_UNICODE,
+                         f"is not valid Unicode (lone surrogate at position {i})", position=i)
                 return None
             if ch in _BIDI_CONTROLS:
-                self.add(path, f"must not contain bidirectional controls (U+{ord(ch):04X})")
+                char = f"U+{ord(ch):04X}"
+                self.add(path, Code.BIDI_CONTROL,
+                         f"must not contain bidirectional controls ({char})", char=char)
                 return None
             if unicodedata.category(ch) == "Cc" and ch not in "\n\t":
-                self.add(path, f"must not contain control characters (U+{ord(ch):04X} at {i})")
+                char = f"U+{ord(ch):04X}"
+                self.add(path, Code.CONTROL_CHARACTER,
+                         f"must not contain control characters ({char} at {i})", char=char)
                 return None
         if normalize:
             text = normalize_text(value, multiline=multiline)
@@ -147,10 +163,10 @@ class Validator:
             text = unicodedata.normalize("NFC", value).strip()
         if not text:
             if required:
-                self.add(path, "is required")
+                self.add(path, Code.REQUIRED, "is required")
             return None
         if len(text) > max_length:
-            self.add(path, f"must be at most {max_length} characters (got {len(text)})")
+            self._too_long(path, max_length, len(text))
             return None
         return text
 
@@ -170,7 +186,8 @@ class Validator:
         try:
             return validate_email(text, check_deliverability=False).normalized
         except EmailNotValidError as exc:
-            self.add(path, f"must be an e-mail address such as an@example.org ({exc})")
+            self.add(path, Code.INVALID_EMAIL,
+                     f"must be an e-mail address such as an@example.org ({exc})")
             return None
 
     def phone(self, path: str, value: Any, *, required: bool = True) -> str | None:
@@ -181,9 +198,10 @@ class Validator:
         digits = re.sub(r"\D", "", text)
         if not _PHONE.fullmatch(text) or not 7 <= len(digits) <= 20:
             self.add(
-                path,
+                path, Code.INVALID_PHONE,
                 "must be a phone number of 7 to 20 digits, optionally starting with + and "
                 "grouped by spaces or dashes, such as +84 24 3825 2345",
+                min=7, max=20,
             )
             return None
         return ("+" if text.startswith("+") else "") + digits
@@ -195,7 +213,8 @@ class Validator:
             return None
         code = text.upper()
         if len(code) != 2 or code not in countries_by_alpha2:
-            self.add(path, "must be an ISO 3166-1 alpha-2 country code such as VN or US")
+            self.add(path, Code.INVALID_COUNTRY,
+                     "must be an ISO 3166-1 alpha-2 country code such as VN or US")
             return None
         return code
 
@@ -211,7 +230,8 @@ class Validator:
         for i, item in enumerate(items):
             code = item.strip().lower() if isinstance(item, str) else None
             if code not in ISO_639_1:
-                self.add(f"{path}.{i}", "must be an ISO 639-1 language code such as vi or en")
+                self.add(f"{path}.{i}", Code.INVALID_LANGUAGE,
+                         "must be an ISO 639-1 language code such as vi or en")
                 valid = False
             elif code not in codes:
                 codes.append(code)
@@ -226,10 +246,10 @@ class Validator:
         if self._missing(path, value, required):
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.add(path, f"must be a whole number (got {_shorten(value)})")
+            self.add(path, Code.NOT_INTEGER, f"must be a whole number (got {_shorten(value)})")
             return None
         if not min <= value <= max:
-            self.add(path, f"must be between {min} and {max} (got {value})")
+            self.out_of_range(path, min, max, value)
             return None
         return value
 
@@ -240,14 +260,14 @@ class Validator:
         if self._missing(path, value, required):
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.add(path, f"must be a number (got {_shorten(value)})")
+            self.add(path, Code.NOT_NUMBER, f"must be a number (got {_shorten(value)})")
             return None
         number = float(value)
         if not math.isfinite(number):
-            self.add(path, "must be a finite number")
+            self.add(path, Code.NOT_NUMBER, "must be a finite number")
             return None
         if not min <= number <= max:
-            self.add(path, f"must be between {min} and {max} (got {value})")
+            self.out_of_range(path, min, max, value)
             return None
         return number
 
@@ -276,7 +296,8 @@ class Validator:
                 raise ValueError
             return dt.date.fromisoformat(text)
         except ValueError:
-            self.add(path, f"must be a date written YYYY-MM-DD such as 2025-08-26 (got {text!r})")
+            self.add(path, Code.INVALID_DATE,
+                     f"must be a date written YYYY-MM-DD such as 2025-08-26 (got {text!r})")
             return None
 
     # Choices, collections and identifiers -------------------------------------------------
@@ -289,7 +310,9 @@ class Validator:
         if self._missing(path, value, required):
             return None
         if value not in options:
-            self.add(path, f"must be one of {', '.join(options)} (got {_shorten(value)})")
+            self.add(path, Code.UNKNOWN_VALUE,
+                     f"must be one of {', '.join(options)} (got {_shorten(value)})",
+                     allowed=options)
             return None
         return value
 
@@ -300,10 +323,12 @@ class Validator:
         if self._missing(path, value, required):
             return None
         if not isinstance(value, list | tuple):
-            self.add(path, f"must be a list (got {type(value).__name__})")
+            self.add(path, Code.NOT_LIST, f"must be a list (got {type(value).__name__})")
             return None
         if len(value) > max_items:
-            self.add(path, f"must have at most {max_items} items (got {len(value)})")
+            self.add(path, Code.TOO_MANY,
+                     f"must have at most {max_items} items (got {len(value)})",
+                     limit=max_items, actual=len(value))
             return None
         return list(value)
 
@@ -314,24 +339,23 @@ class Validator:
         text = self._text(path, value, required)
         if text is None:
             return None
-        reason = None
         try:
             parts = urlsplit(text)
             parts.port  # noqa: B018 -- raises ValueError on a bad port
         except ValueError:
             parts = None
         if parts is None or parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
-            reason = "must be a web address starting with http:// or https://"
+            self.add(path, Code.INVALID_URL,
+                     "must be a web address starting with http:// or https://")
         elif any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in text):
-            reason = "must not contain spaces or control characters"
+            self.add(path, Code.URL_HAS_SPACES, "must not contain spaces or control characters")
         elif parts.username is not None or parts.password is not None:
-            reason = "must not contain a user name or password"
+            self.add(path, Code.URL_HAS_CREDENTIALS, "must not contain a user name or password")
         elif len(text) > max_length:
-            reason = f"must be at most {max_length} characters (got {len(text)})"
-        if reason:
-            self.add(path, reason)
-            return None
-        return text
+            self._too_long(path, max_length, len(text))
+        else:
+            return text
+        return None
 
     def orcid(self, path: str, value: Any, *, required: bool = True) -> str | None:
         """An ORCID iD with a correct check digit; ``https://orcid.org/`` prefix removed."""
@@ -341,11 +365,12 @@ class Validator:
         ident = _ORCID_PREFIX.sub("", text).upper()
         match = _ORCID.fullmatch(ident)
         if not match:
-            self.add(path, "must be an ORCID iD such as 0000-0002-1825-0097")
+            self.add(path, Code.INVALID_ORCID, "must be an ORCID iD such as 0000-0002-1825-0097")
             return None
         digits = "".join(match.groups())
         if _orcid_check_digit(digits[:15]) != digits[15]:
-            self.add(path, "is not a valid ORCID iD (wrong check digit); copy it from orcid.org")
+            self.add(path, Code.ORCID_CHECK_DIGIT,
+                     "is not a valid ORCID iD (wrong check digit); copy it from orcid.org")
             return None
         return ident
 
@@ -359,7 +384,7 @@ class Validator:
             return None
         ident = _DOI_PREFIX.sub("", text)
         if not _DOI.fullmatch(ident):
-            self.add(path, "must be a DOI such as 10.1000/xyz123")
+            self.add(path, Code.INVALID_DOI, "must be a DOI such as 10.1000/xyz123")
             return None
         return ident.lower()
 
@@ -372,9 +397,10 @@ class Validator:
             return None
         if not _SLUG.fullmatch(text) or len(text) > max_length:
             self.add(
-                path,
+                path, Code.INVALID_SLUG,
                 "must be lower-case letters a-z and digits joined by single hyphens, "
                 f"such as nguyen-van-an, at most {max_length} characters",
+                limit=max_length,
             )
             return None
         return text

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import socket
+import threading
 
 import pytest
 
-from registry.db import Database
+from registry.db import Database, run
 from registry.localdb import LocalNeo4j, LocalNeo4jError
 from registry.migrations import MIGRATIONS, applied, migrate
 
@@ -33,10 +34,47 @@ def test_fulltext_indexes_fold_vietnamese(db: Database):
 def test_uniqueness_constraint_becomes_validation_error(db: Database):
     from registry.errors import ValidationError
 
-    db.execute("CREATE (:Skill {id: 'x'})")
-    with pytest.raises(ValidationError) as err:
-        db.execute("CREATE (:Skill {id: 'x'})")
-    assert err.value.errors[0].path == "id"
+    # Skills survive the suite's wipe (reference data): this one is removed here.
+    db.execute("MATCH (s:Skill {id: 'test-uniqueness'}) DELETE s")
+    db.execute("CREATE (:Skill {id: 'test-uniqueness'})")
+    try:
+        with pytest.raises(ValidationError) as err:
+            db.execute("CREATE (:Skill {id: 'test-uniqueness'})")
+        assert err.value.errors[0].path == "id"
+        assert err.value.errors[0].code == "ALREADY_EXISTS"
+    finally:
+        db.execute("MATCH (s:Skill {id: 'test-uniqueness'}) DELETE s")
+
+
+def test_close_lets_a_running_transaction_finish(database: Database, settings):
+    # A server stopping while a worker thread is inside a transaction: the driver is closed
+    # after that transaction, not under it (which tore its connection down mid-read).
+    own = Database.connect(settings)
+    inside, release = threading.Event(), threading.Event()
+    outcome: list = []
+
+    def work(tx):
+        first = run(tx, "RETURN 1 AS n")
+        inside.set()
+        release.wait(30)
+        return first + run(tx, "RETURN 2 AS n")
+
+    def worker():
+        try:
+            outcome.append(own.read(work))
+        except Exception as exc:  # noqa: BLE001  (the assertion below shows it)
+            outcome.append(exc)
+
+    reader = threading.Thread(target=worker)
+    reader.start()
+    assert inside.wait(30)
+    closer = threading.Thread(target=own.close)
+    closer.start()
+    release.set()
+    reader.join(60)
+    closer.join(60)
+    assert outcome == [[{"n": 1}, {"n": 2}]]
+    assert not closer.is_alive()
 
 
 def test_authentication_is_on(database: Database, settings):

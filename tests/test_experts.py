@@ -27,6 +27,18 @@ def test_create_and_read_back_a_full_profile(db: Database):
     assert again == doc
 
 
+def test_cards_and_parts_together_are_the_whole_profile(db: Database):
+    doc = experts.create_expert(db, profile())
+    cards = db.read(experts.read_cards, [doc["id"], "no-such-expert"])
+    parts = db.read(experts.read_parts, [doc["id"]])
+    assert set(cards) == {doc["id"]}
+    card = cards[doc["id"]]
+    assert not set(experts.PROFILE_PARTS) & set(card)  # a result list reads no lists
+    whole = {**doc, "createdAt": doc["createdAt"].to_native(),
+             "updatedAt": doc["updatedAt"].to_native()}
+    assert {**card, **parts[doc["id"]]} == whole
+
+
 def test_the_same_identity_gets_the_same_id():
     a = validate_profile(profile())
     b = validate_profile(profile(fullName="Nguyen Minh Duc"))
@@ -120,3 +132,34 @@ def test_folding_search_finds_vietnamese_names(db: Database, query, name):
         assert names == []  # patents are not part of the text index
     else:
         assert names[0] == name
+
+
+def _organizations(db: Database) -> set[str]:
+    return {r["name"] for r in db.query("MATCH (o:Organization) RETURN o.name AS name")}
+
+
+def test_organizations_a_profile_made_go_when_nothing_links_them(db: Database):
+    def job(name: str) -> dict:
+        return {"organization": {"name": name, "country": "US", "kind": "COMPANY"},
+                "title": "Engineer", "from": 2015}
+
+    reference = "Vietnam Academy of Science and Technology"
+    a = experts.create_expert(db, profile(employment=[job("Analog Chips Inc."), job("Shared Co."),
+                                                      job("Noted Co.")],
+                                          education=[{"organization": "vast", "degree": "PHD",
+                                                      "year": 2012}]))
+    b = experts.create_expert(db, profile(email="b@example.org", orcid=None,
+                                          employment=[job("Shared Co.")], education=[]))
+    # A link that is not an expert's: the organization is kept for it.
+    db.execute("MATCH (o:Organization {name: 'Noted Co.'}) CREATE (:Note)-[:ABOUT]->(o)")
+    assert {"Analog Chips Inc.", "Shared Co.", "Noted Co.", reference} <= _organizations(db)
+
+    experts.update_expert(db, a["id"], a["version"],
+                          lambda d: {**d, "employment": [], "education": []})
+    left = _organizations(db)
+    assert "Analog Chips Inc." not in left  # only this profile listed it
+    assert {"Shared Co.", "Noted Co.", reference} <= left  # another expert, a note, reference
+
+    experts.delete_expert(db, b["id"], b["version"])
+    assert "Shared Co." not in _organizations(db)
+    assert {"Noted Co.", reference} <= _organizations(db)

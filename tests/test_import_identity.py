@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from registry import accounts, experts
 from registry.db import Database
+from registry.errors import Code
 from registry.transfer import import_experts
 from tests.factories import profile
 
@@ -54,6 +55,9 @@ def test_a_row_naming_two_different_experts_is_a_conflict_and_writes_nothing(db:
     assert conflict.reason.startswith("identity conflict: the row names 2 different experts")
     assert f"ORCID iD {ORCID} is expert" in conflict.reason
     assert "e-mail lan@example.org is expert" in conflict.reason
+    [error] = conflict.errors
+    assert (error.path, error.code, error.params) == \
+        ("", Code.IDENTITY_CONFLICT, {"value": sorted(e["id"] for e in before)})
     assert (result.created, result.updated) == (1, 0)
     assert [e for e in _experts(db) if e["email"] != "hai@example.org"] == before
 
@@ -63,6 +67,7 @@ def test_a_stored_expert_with_another_orcid_is_not_taken_over(db: Database):
     result = import_experts(db, [(1, profile(orcid="0000-0001-5109-3700"))])
     [conflict] = result.rejected
     assert "which has ORCID iD 0000-0002-1825-0097" in conflict.reason
+    assert conflict.errors[0].code is Code.IDENTITY_CONFLICT
     assert [e["orcid"] for e in _experts(db)] == [ORCID]
 
 
@@ -72,6 +77,8 @@ def test_two_rows_reaching_one_stored_expert_by_different_identifiers(db: Databa
                                  (4, profile(email=None, orcid=ORCID, headline="hai"))])
     [dup] = result.rejected
     assert (dup.line, dup.reason.split(" (")[0]) == (4, "duplicate of line 3")
+    [error] = dup.errors
+    assert (error.path, error.code, error.params["line"]) == ("", Code.DUPLICATE_ROW, 3)
     assert result.updated == 1
     [stored] = _experts(db)
     assert experts.read_profile(db, stored["id"])["headline"] == "một"

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from registry.errors import FieldError, ValidationError
+from registry.errors import Code, FieldError, ValidationError
 from registry.validation import ISO_639_1, Validator
 
 
@@ -49,8 +49,9 @@ def test_no_errors_means_no_raise():
 
 def test_add_records_a_custom_error():
     v = Validator()
-    v.add("skills.2.level", "must not be lower than the required level")
-    assert v.errors == [FieldError("skills.2.level", "must not be lower than the required level")]
+    v.add("skills.2.level", Code.OUT_OF_RANGE, "must be between 1 and 5", min=1, max=5)
+    assert v.errors == [FieldError("skills.2.level", Code.OUT_OF_RANGE, "must be between 1 and 5",
+                                   {"min": 1, "max": 5})]
 
 
 # --- strings --------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from api.errors import NotAllowed, NotFound, ValidationFailed
 from api.guards import ActsOnOwnAccount, mutation_guard
 from api.permissions import IsAdmin
 from registry import accounts
+from registry.errors import NotAllowedCode
 
 __all__ = ["AccountMutations", "AccountCreated", "TokenRevoked", "TokenRotated"]
 
@@ -81,7 +82,8 @@ class AccountMutations:
     @strawberry.mutation(
         extensions=mutation_guard(
             IsAdmin() | ActsOnOwnAccount(),
-            "only an administrator, or the account's own holder, rotates its token"),
+            "only an administrator, or the account's own holder, rotates its token",
+            NotAllowedCode.NOT_OWNER),
         description="Give the account a new token (returned once); the old one stops working. "
                     "A revoked account cannot get one.")
     async def rotate_token(self, info: strawberry.Info[Context, None],

@@ -8,7 +8,7 @@ import strawberry
 
 from api.enums import Availability, Diaspora
 from registry import search
-from registry.errors import FieldError, ValidationError
+from registry.errors import Code, FieldError, ValidationError
 
 __all__ = ["ExpertFilter", "ExpertSort", "SkillMatch"]
 
@@ -61,7 +61,9 @@ class ExpertFilter:
                    lower: bool = False) -> tuple[str, ...]:
             items = [str(getattr(v, "value", v)).strip() for v in values or ()]
             if len(items) > _MAX_ITEMS:
-                errors.append(FieldError(f"filter.{name}", f"must list at most {_MAX_ITEMS}"))
+                errors.append(FieldError(f"filter.{name}", Code.TOO_MANY,
+                                         f"must list at most {_MAX_ITEMS}",
+                                         {"limit": _MAX_ITEMS, "actual": len(items)}))
             if upper:
                 items = [i.upper() for i in items]
             if lower:
@@ -69,11 +71,13 @@ class ExpertFilter:
             return tuple(items)
 
         if self.text is not None and len(self.text) > _MAX_TEXT:
-            errors.append(FieldError("filter.text", f"must be at most {_MAX_TEXT} characters"))
+            errors.append(FieldError("filter.text", Code.TOO_LONG,
+                                     f"must be at most {_MAX_TEXT} characters",
+                                     {"limit": _MAX_TEXT, "actual": len(self.text)}))
         for name, value in (("minYearsExperience", self.min_years_experience),
                             ("minHIndex", self.min_h_index)):
             if value is not None and value < 0:
-                errors.append(FieldError(f"filter.{name}", "must not be negative"))
+                errors.append(FieldError(f"filter.{name}", Code.NEGATIVE, "must not be negative"))
         result = search.ExpertFilter(
             text=self.text.strip() or None if self.text else None,
             skills=listed("skills", self.skills), skills_mode=self.skills_match.value,

@@ -46,7 +46,7 @@ from api.experts.inputs import (
 from api.experts.mutations import edit_profile, own_profile
 from api.experts.payloads import ProfileEditResult, ProfileUpdated
 from api.inputs import as_document, relocate
-from registry.errors import FieldError, ValidationError
+from registry.errors import Code, ValidationError
 
 __all__ = ["ProfileListMutations"]
 
@@ -68,9 +68,12 @@ class ListEdit:
         last = count if at_end else count - 1
         if 0 <= position <= last:
             return position
-        reason = (f"must be between 0 and {last} (the profile lists {count})" if last >= 0
-                  else f"names no item: the profile lists no {self.key}")
-        raise ValidationError([FieldError("position", f"{reason}; got {position}")])
+        if last < 0:
+            raise ValidationError.at("position", Code.NO_ITEMS, f"names no item: the profile "
+                                     f"lists no {self.key}; got {position}")
+        raise ValidationError.at("position", Code.OUT_OF_RANGE, f"must be between 0 and {last} "
+                                 f"(the profile lists {count}); got {position}",
+                                 min=0, max=last)
 
     def insert(self, item: dict[str, Any], position: int | None) -> Change:
         def change(doc: dict[str, Any]) -> dict[str, Any]:
@@ -134,8 +137,9 @@ def _skill_at(doc: dict[str, Any], skill: str) -> int | None:
 def _add_skill(edit: ListEdit, item: dict[str, Any]) -> Change:
     def change(doc: dict[str, Any]) -> dict[str, Any]:
         if _skill_at(doc, item["skill"]) is not None:
-            raise ValidationError("item.skill", "is on the profile already; change its level "
-                                                "with updateSkill")
+            raise ValidationError.at("item.skill", Code.ALREADY_ON_PROFILE,
+                                     "is on the profile already; change its level with "
+                                     "updateSkill")
         return edit.insert(item, None)(doc)
 
     return change
@@ -145,7 +149,8 @@ def _update_skill(edit: ListEdit, item: dict[str, Any]) -> Change:
     def change(doc: dict[str, Any]) -> dict[str, Any]:
         at = _skill_at(doc, item["skill"])
         if at is None:
-            raise ValidationError("item.skill", "is not on the profile; add it with addSkill")
+            raise ValidationError.at("item.skill", Code.NOT_ON_PROFILE,
+                                     "is not on the profile; add it with addSkill")
         kept = {**item, "source": doc["skills"][at].get("source")}
         return edit.replace(kept, at)(doc)
 
@@ -155,7 +160,7 @@ def _update_skill(edit: ListEdit, item: dict[str, Any]) -> Change:
 def _remove_skill(skill: str) -> Change:
     def change(doc: dict[str, Any]) -> dict[str, Any]:
         if _skill_at(doc, skill) is None:
-            raise ValidationError("skill", "is not on the profile")
+            raise ValidationError.at("skill", Code.NOT_ON_PROFILE, "is not on the profile")
         return {**doc, "skills": [s for s in doc["skills"] if s["skill"] != skill]}
 
     return change

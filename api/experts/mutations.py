@@ -46,7 +46,7 @@ from api.inputs import as_document, relocate
 from api.permissions import HasRole, IsAdmin
 from registry import experts
 from registry.audit import AuditAction
-from registry.errors import ValidationError
+from registry.errors import NotAllowedCode, ValidationError
 
 __all__ = ["ExpertMutations", "edit_profile", "own_profile"]
 
@@ -60,7 +60,8 @@ def own_profile() -> list[MutationGuard]:
     """The guard of every edit of a profile: its expert, or an administrator."""
     return mutation_guard(
         IsAdmin() | EditsOwnProfile(),
-        "only the expert whose profile this is, or an administrator, may change it")
+        "only the expert whose profile this is, or an administrator, may change it",
+        NotAllowedCode.NOT_OWNER)
 
 
 def _registrars() -> list[MutationGuard]:

@@ -6,10 +6,12 @@ import strawberry
 
 from api.context import Context
 from api.experts.filters import ExpertFilter, ExpertSort, registry_filter, registry_sort
+from api.experts.loaders import visible_experts
 from api.experts.types import ExpertType
 from api.pagination import DEFAULT_PAGE, PageInfo, check_first
 from api.taxonomy.types import TechAreaType
 from registry import search
+from registry.experts import read_cards
 
 __all__ = ["ExpertQueries", "ExpertConnection", "ExpertEdge", "Facets"]
 
@@ -74,10 +76,14 @@ class ExpertQueries:
                       after: str | None = None) -> ExpertConnection:
         ctx = info.context
         check_first(first)
+        # The page's profiles are read in the search's transaction (one thread hop, one
+        # transaction) and shown by the expert loader's visibility rule, then primed there.
         page = await ctx.db_call(
             search.search_experts, ctx.db, filter=registry_filter(filter),
-            sort=registry_sort(sort), first=first, after=after, viewer=ctx.viewer)
-        nodes = await ctx.loaders.expert.load_many(page.ids)
+            sort=registry_sort(sort), first=first, after=after, viewer=ctx.viewer,
+            read_page=read_cards)
+        nodes = visible_experts(ctx, page.ids, page.docs)
+        ctx.loaders.expert.prime_many(dict(zip(page.ids, nodes, strict=True)))
         edges = [ExpertEdge(cursor=cursor, node=node, relevance=score)
                  for cursor, node, score in zip(page.cursors, nodes, page.scores, strict=True)
                  if node is not None]

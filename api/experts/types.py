@@ -8,6 +8,10 @@ nowhere else. Within a visible profile, two kinds of fields are guarded here:
   administrators only; ``null`` for everyone else;
 * ``contact``: the expert and administrators; HR agencies and programme leads only when the
   expert consented, and each such read is written to the audit trail before it is shown.
+
+The loader reads only the scalar fields; the lists (skills, employment, works, ...) and what
+is computed from them (tech areas, eligibility) are read when a field asks for them, for all
+experts of the request in one statement.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from api.experts import parts
 from api.matching.eligibility import SchemeEligibilityType, expert_eligibility
 from api.permissions import CONTACT, PROTECTED, guard
 from api.taxonomy.types import TechAreaType
+from registry.experts import PROFILE_PARTS
 
 __all__ = ["ExpertType"]
 
@@ -44,7 +49,8 @@ class ExpertType:
     diaspora: Diaspora | None
     nationalities: list[str]
     languages: list[str] = strawberry.field(description="ISO 639-1 codes.")
-    years_experience: int
+    years_experience: int | None = strawberry.field(
+        description="Years of professional experience; null when the profile does not say.")
     h_index: int
     citations: int
     availability: Availability | None
@@ -73,7 +79,7 @@ class ExpertType:
             city=doc.get("city"), diaspora=enum_value(Diaspora, doc.get("diaspora")),
             nationalities=list(doc.get("nationalities") or ()),
             languages=list(doc.get("languages") or ()),
-            years_experience=doc.get("yearsExperience") or 0, h_index=doc.get("hIndex") or 0,
+            years_experience=doc.get("yearsExperience"), h_index=doc.get("hIndex") or 0,
             citations=doc.get("citations") or 0,
             availability=enum_value(Availability, doc.get("availability")),
             available_from=dt.date.fromisoformat(when) if when else None,
@@ -124,38 +130,49 @@ class ExpertType:
 
     # --- the lists a profile owns ---------------------------------------------------------
 
-    @strawberry.field
-    def skills(self) -> list[parts.ExpertSkill]:
-        return [parts.ExpertSkill.from_doc(s) for s in self.doc.get("skills") or ()]
+    async def _whole(self, info: strawberry.Info[Context, None]) -> dict[str, Any]:
+        """The document with its lists: as made (a mutation's answer holds them), or with the
+        lists read for every expert of the request together (``load_expert_parts``)."""
+        if all(key in self.doc for key in PROFILE_PARTS):
+            return self.doc
+        lists = await info.context.loaders.expert_parts.load(str(self.id))
+        return {**self.doc, **lists}
 
     @strawberry.field
-    def employment(self) -> list[parts.Employment]:
-        return parts.employment(self.doc)
+    async def skills(self, info: strawberry.Info[Context, None]) -> list[parts.ExpertSkill]:
+        doc = await self._whole(info)
+        return [parts.ExpertSkill.from_doc(s) for s in doc["skills"]]
 
     @strawberry.field
-    def education(self) -> list[parts.Education]:
-        return parts.education(self.doc)
+    async def employment(self, info: strawberry.Info[Context, None]) -> list[parts.Employment]:
+        return parts.employment(await self._whole(info))
 
     @strawberry.field
-    def publications(self) -> list[parts.Publication]:
-        return parts.publications(self.doc)
+    async def education(self, info: strawberry.Info[Context, None]) -> list[parts.Education]:
+        return parts.education(await self._whole(info))
 
     @strawberry.field
-    def patents(self) -> list[parts.Patent]:
-        return parts.patents(self.doc)
+    async def publications(self, info: strawberry.Info[Context, None]
+                           ) -> list[parts.Publication]:
+        return parts.publications(await self._whole(info))
+
+    @strawberry.field
+    async def patents(self, info: strawberry.Info[Context, None]) -> list[parts.Patent]:
+        return parts.patents(await self._whole(info))
 
     @strawberry.field(description="Projects led or contributed to (see `relation`).")
-    def projects(self) -> list[parts.Project]:
-        return parts.projects(self.doc)
+    async def projects(self, info: strawberry.Info[Context, None]) -> list[parts.Project]:
+        return parts.projects(await self._whole(info))
 
     @strawberry.field
-    def awards(self) -> list[parts.Award]:
-        return parts.awards(self.doc)
+    async def awards(self, info: strawberry.Info[Context, None]) -> list[parts.Award]:
+        return parts.awards(await self._whole(info))
 
     @strawberry.field(description="Strategic-technology groups the expert's skills serve.")
     async def tech_areas(self, info: strawberry.Info[Context, None]) -> list[TechAreaType]:
         loaders = info.context.loaders
-        skills = await loaders.skill.load_many([s["skill"] for s in self.doc.get("skills") or ()])
+        doc = await self._whole(info)
+        skills = await loaders.skill.load_many([s["skill"] for s in doc["skills"]])
         area_ids = sorted({a for s in skills if s is not None for a in s.area_ids})
         found = await loaders.tech_area.load_many(area_ids)
         return [a for a in found if a is not None]
@@ -166,5 +183,6 @@ class ExpertType:
         "Eligibility under each scheme of Decrees 231, 249 and 263 (2025): status and the "
         "criteria met, missing or unknown. Criteria that read a protected attribute are "
         "withheld from all but the expert and administrators."))
-    def eligibility(self, info: strawberry.Info[Context, None]) -> list[SchemeEligibilityType]:
-        return expert_eligibility(info.context, str(self.id), self.doc)
+    async def eligibility(self, info: strawberry.Info[Context, None]
+                          ) -> list[SchemeEligibilityType]:
+        return expert_eligibility(info.context, str(self.id), await self._whole(info))

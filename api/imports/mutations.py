@@ -7,12 +7,14 @@ the ``chuyengia import`` command). This module adds what an upload through the A
 * a size limit (``settings.max_import_bytes``), answered as ``ValidationFailed`` at
   ``content``;
 * who may change what: an agency's rows may create profiles and update the profiles the agency
-  registered; a row for a profile another account registered is rejected (administrators may
-  update any), and an agency's rows cannot set ``verified`` (it stays as it is, false for a new
-  profile);
+  registered and no expert has claimed; a row that reaches any other existing profile, by any
+  of its identifiers, is rejected, with the identifier that reached it as the path (the
+  importer checks it in the writing transaction, see ``registry.ownership``; administrators
+  may update any), and an agency's rows cannot set ``verified`` (the importer keeps it as
+  stored, false for a new profile);
 * a status for every row, as the importer reports it (what the database did), with the id of
-  the expert the row is: found by any of its identifiers (``registry.identity``), so the
-  ownership check applies to the profile the row would really change.
+  the expert the row is: found by any of its identifiers (``registry.identity``), so a rejected
+  row names the profile it would have changed.
 """
 
 from __future__ import annotations
@@ -24,14 +26,14 @@ from typing import Annotated, Any
 import strawberry
 
 from api.context import ADMIN, HR_AGENCY, Context
-from api.errors import NotAllowed, ValidationFailed
+from api.errors import NotAllowed, ValidationFailed, field_error
 from api.guards import mutation_guard
 from api.imports.inputs import ImportExpertsInput
 from api.imports.types import ExpertsImported, ImportRow, ImportRowStatus
 from api.permissions import HasRole
-from registry import experts, identity
+from registry import identity
 from registry.db import Database
-from registry.errors import FieldError, ValidationError
+from registry.errors import Code, FieldError, ValidationError
 from registry.importer import import_experts, read_rows
 from registry.profile import validate_profile
 
@@ -49,7 +51,10 @@ class _Row:
     raw: Any
     expert_id: str | None = None
     status: ImportRowStatus | None = None
-    reason: str | None = None
+    errors: tuple[FieldError, ...] = ()
+
+    def reject(self, *errors: FieldError) -> None:
+        self.status, self.errors = ImportRowStatus.REJECTED, errors
 
 
 def _identify(row: _Row) -> dict[str, Any] | None:
@@ -64,17 +69,12 @@ def _identify(row: _Row) -> dict[str, Any] | None:
         return None
 
 
-def _screen(rows: Iterable[_Row], stored: dict[str, dict[str, Any]], *, account_id: str,
-            is_admin: bool) -> None:
-    """Reject the rows the caller may not write; keep ``verified`` as it is for agencies."""
+def _without_verified(rows: Iterable[_Row]) -> None:
+    """An agency's row does not set ``verified``: the importer keeps it as stored (false for a
+    new profile), read in the writing transaction."""
     for row in rows:
-        current = stored.get(row.expert_id) if row.expert_id else None
-        if current is not None and not is_admin and current.get("registeredBy") != account_id:
-            row.status, row.reason = ImportRowStatus.REJECTED, (
-                f"is the profile of expert {row.expert_id}, which another account registered; "
-                "only that account or an administrator may change it")
-        elif not is_admin and isinstance(row.raw, dict):
-            row.raw = {**row.raw, "verified": bool(current and current.get("verified"))}
+        if isinstance(row.raw, dict) and "verified" in row.raw:
+            row.raw = {k: v for k, v in row.raw.items() if k != "verified"}
 
 
 def run_import(db: Database, data: bytes, fmt: str, *, account_id: str,
@@ -84,26 +84,26 @@ def run_import(db: Database, data: bytes, fmt: str, *, account_id: str,
     for line, raw, error in read_rows(data, fmt):
         row = _Row(line, raw)
         if error is not None:
-            row.status, row.reason = ImportRowStatus.REJECTED, error
+            row.reject(error)
         elif (doc := _identify(row)) is not None:
             docs[line] = doc
         rows.append(row)
+    # The expert each valid row is, for the report of a row the importer rejects (a written
+    # row's id comes from the importer's outcome).
     valid = [r for r in rows if r.line in docs]
     found = db.read(identity.resolve, [docs[r.line] for r in valid],
                     [r.raw.get("id") is not None for r in valid]) if valid else []
     for row, who in zip(valid, found, strict=True):
         row.expert_id = who.stored["id"] if who.stored else docs[row.line]["id"]
-    ids = sorted({who.stored["id"] for who in found if who.stored})
-    stored = db.read(experts.read_profiles, ids) if ids else {}
-    _screen((r for r in rows if r.status is None), stored, account_id=account_id,
-            is_admin=is_admin)
+    if not is_admin:
+        _without_verified(r for r in rows if r.status is None)
     to_write = [r for r in rows if r.status is None]
     result = import_experts(db, [(r.line, r.raw) for r in to_write], registered_by=account_id,
-                            source="graphql")
-    rejected = {r.line: r.reason for r in result.rejected}
+                            source="graphql", agency=None if is_admin else account_id)
+    rejected = {r.line: r.errors for r in result.rejected}
     for row in to_write:
         if row.line in rejected:
-            row.status, row.reason = ImportRowStatus.REJECTED, rejected[row.line]
+            row.reject(*rejected[row.line])
         elif row.line in result.outcomes:
             row.expert_id, status = result.outcomes[row.line]
             row.status = ImportRowStatus[status]
@@ -111,7 +111,9 @@ def run_import(db: Database, data: bytes, fmt: str, *, account_id: str,
     return ExpertsImported(
         created=result.created, updated=result.updated, unchanged=result.unchanged,
         rejected=sum(r.status is ImportRowStatus.REJECTED for r in reported),
-        rows=[ImportRow(line=r.line, status=r.status, reason=r.reason,
+        rows=[ImportRow(line=r.line, status=r.status,
+                        reason="; ".join(str(e) for e in r.errors) or None,
+                        errors=[field_error(e) for e in r.errors],
                         expert_id=strawberry.ID(r.expert_id) if r.expert_id else None)
               for r in sorted(reported, key=lambda r: r.line)])
 
@@ -131,8 +133,9 @@ class ImportMutations:
         data = input.content.encode("utf-8", "surrogateescape")
         limit = ctx.settings.max_import_bytes
         if len(data) > limit:
-            raise ValidationError([FieldError(
-                "content", f"must be at most {limit:,} bytes (got {len(data):,}); split the "
-                           "import into several parts")])
+            raise ValidationError.at(
+                "content", Code.TOO_LARGE, f"must be at most {limit:,} bytes (got "
+                                           f"{len(data):,}); split the import into several "
+                                           "parts", limit=limit, actual=len(data))
         return await ctx.db_call(run_import, ctx.db, data, input.format.value,
                                  account_id=ctx.account_id, is_admin=ctx.is_admin)

@@ -6,6 +6,8 @@ from enum import Enum
 
 import strawberry
 
+from api.errors import FieldErrorType
+
 __all__ = ["ImportFormat", "ImportRowStatus", "ImportRow", "ExpertsImported"]
 
 
@@ -30,8 +32,11 @@ class ImportRow:
     status: ImportRowStatus
     expert_id: strawberry.ID | None = strawberry.field(
         description="The profile the row is for; null when the row could not be read.")
-    reason: str | None = strawberry.field(description="Why a row was rejected, with the "
-                                                      "paths of the invalid fields.")
+    reason: str | None = strawberry.field(description="Why a row was rejected, in English, "
+                                                      "with the paths of the invalid fields.")
+    errors: list[FieldErrorType] = strawberry.field(
+        description="Why a row was rejected, problem by problem, each with its code; path "
+                    "`\"\"` is the row as a whole. Empty for a row that was written.")
 
 
 @strawberry.type(description="The import ran: valid rows were written, in batches, and each "

@@ -19,7 +19,7 @@ from api.matching.service import (
 from api.matching.types import CandidateConnection, RecommendedTeamType, SimilarExpertType
 from api.pagination import DEFAULT_PAGE, check_first
 from api.permissions import HasRole, IsAuthenticated, guard
-from registry.errors import FieldError, NotAllowed, NotFound, ValidationError
+from registry.errors import Code, NotAllowed, NotAllowedCode, NotFound, ValidationError
 
 __all__ = ["TEAM_MAX", "MatchingQueries"]
 
@@ -74,13 +74,14 @@ class MatchingQueries:
                              ) -> RecommendedTeamType | None:
         ctx = info.context
         if not 1 <= size <= TEAM_MAX:
-            raise ValidationError([FieldError("size", f"must be between 1 and {TEAM_MAX} "
-                                                      f"(got {size})")])
+            raise ValidationError.at("size", Code.OUT_OF_RANGE,
+                                     f"must be between 1 and {TEAM_MAX} (got {size})",
+                                     min=1, max=TEAM_MAX)
         task = await ctx.loaders.task.load(str(task_id))
         if task is None:
             return None
         if not may_see_candidates(ctx, task):
-            raise NotAllowed(CANDIDATES_RULE)
+            raise NotAllowed(NotAllowedCode.NOT_OWNER, CANDIDATES_RULE)
         team = await ctx.db_call(current_matcher().recommend_team, ctx.db, task.record, size,
                                  viewer=ctx.viewer)
         return await team_type(ctx, team)

@@ -7,10 +7,10 @@ from typing import Annotated
 import strawberry
 
 from api.context import Context
-from api.network import graph
 from api.network.types import CollaborationPath, Collaborator, SharedWork
 from api.pagination import DEFAULT_PAGE, check_first
-from registry.errors import FieldError, ValidationError
+from registry import network
+from registry.errors import Code, ValidationError
 
 __all__ = ["NetworkQueries"]
 
@@ -24,10 +24,11 @@ class NetworkQueries:
                             depth: int = 1, first: int = DEFAULT_PAGE
                             ) -> list[Collaborator] | None:
         if depth not in (1, 2):
-            raise ValidationError([FieldError("depth", f"must be 1 or 2 (got {depth})")])
+            raise ValidationError.at("depth", Code.OUT_OF_RANGE, f"must be 1 or 2 (got {depth})",
+                                     min=1, max=2)
         check_first(first)
         ctx = info.context
-        found = await ctx.read(graph.collaborators, str(expert_id), depth, ctx.viewer)
+        found = await ctx.read(network.collaborators, str(expert_id), depth, ctx.viewer)
         if found is None:
             return None
         found = found[:first]
@@ -47,13 +48,13 @@ class NetworkQueries:
 
     @strawberry.field(name="collaborationPath", description=(
         "The shortest chain of shared publications and projects from one expert to another "
-        f"(at most {graph.MAX_PATH_HOPS} links), through experts the caller may see; null "
+        f"(at most {network.MAX_PATH_HOPS} links), through experts the caller may see; null "
         "when there is none."))
     async def collaboration_path(self, info: strawberry.Info[Context, None],
                                  from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
                                  to: strawberry.ID) -> CollaborationPath | None:
         ctx = info.context
-        path = await ctx.read(graph.collaboration_path, str(from_), str(to), ctx.viewer)
+        path = await ctx.read(network.collaboration_path, str(from_), str(to), ctx.viewer)
         if path is None:
             return None
         experts = await ctx.loaders.expert.load_many(list(path.experts))

@@ -21,7 +21,7 @@ from api.inputs import as_document
 from api.permissions import HasRole
 from api.tasks.inputs import CloseTaskInput, CreateProgrammeInput, PostTaskInput, UpdateTaskInput
 from api.tasks.types import ProgrammeType, TaskType
-from registry import programmes
+from registry import programme_types, programmes
 
 __all__ = ["TaskMutations", "ProgrammeCreated", "TaskPosted", "TaskUpdated", "TaskClosed"]
 
@@ -62,7 +62,7 @@ def _leads() -> list[MutationGuard]:
                           "only programme leads and administrators manage programmes and tasks")
 
 
-def _task(ctx: Context, task: programmes.Task) -> TaskType:
+def _task(ctx: Context, task: programme_types.Task) -> TaskType:
     """The written task, also primed in the request's loader (the caller posted it or is an
     administrator, so the loader's draft rule would show it too)."""
     found = TaskType.from_registry(task)

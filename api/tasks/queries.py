@@ -12,7 +12,7 @@ from api.pagination import DEFAULT_PAGE, PageInfo, check_first
 from api.permissions import IsAuthenticated, guard, may_view_task
 from api.tasks.filters import TaskFilter
 from api.tasks.types import ProgrammeConnection, ProgrammeType, TaskConnection, TaskType
-from registry import programmes
+from registry import programme_reads
 
 __all__ = ["TaskQueries"]
 
@@ -30,7 +30,7 @@ class TaskQueries:
         check_first(first, minimum=1)
         f = filter or TaskFilter()
         page = await ctx.db_call(
-            programmes.list_tasks, ctx.db, status=f.status.value if f.status else None,
+            programme_reads.list_tasks, ctx.db, status=f.status.value if f.status else None,
             area=str(f.tech_area_id) if f.tech_area_id else None,
             programme_id=str(f.programme_id) if f.programme_id else None,
             posted_by=ctx.account_id if f.mine else None, first=first, after=after)
@@ -52,7 +52,7 @@ class TaskQueries:
         ctx = info.context
         check_first(first, minimum=1)
         page = await ctx.db_call(
-            programmes.list_programmes, ctx.db,
+            programme_reads.list_programmes, ctx.db,
             lead_account_id=str(lead_account_id) if lead_account_id else None,
             first=first, after=after)
         return ProgrammeConnection(

@@ -13,9 +13,9 @@ import strawberry
 from api.context import Context
 from api.enums import AwardMode, ChiefEngineerKind, OnsiteMode, TaskRole, TaskStatus, enum_value
 from api.pagination import PageInfo
-from api.taxonomy.types import SkillType, TechAreaType
 from api.tasks.extensions import task_field_groups
-from registry import programmes
+from api.taxonomy.types import SkillType, TechAreaType
+from registry import programme_types
 
 __all__ = ["RequirementType", "LocationType", "ProgrammeType", "TaskFields", "TaskType",
            "TaskConnection", "ProgrammeConnection"]
@@ -61,7 +61,7 @@ class ProgrammeType:
         return await _areas(info, self.area_ids)
 
     @classmethod
-    def from_registry(cls, p: programmes.Programme) -> ProgrammeType:
+    def from_registry(cls, p: programme_types.Programme) -> ProgrammeType:
         lead = strawberry.ID(p.lead_account_id) if p.lead_account_id else None
         return cls(id=strawberry.ID(p.id), code=p.code, title=p.title,
                    description=p.description, tech_list_id=strawberry.ID(p.tech_list_id),
@@ -93,7 +93,7 @@ class TaskFields:
     updated_at: dt.datetime
     closed_at: dt.datetime | None
     version: int
-    record: strawberry.Private[programmes.Task]
+    record: strawberry.Private[programme_types.Task]
 
     @strawberry.field
     def requirements(self) -> list[RequirementType]:
@@ -113,7 +113,7 @@ class TaskFields:
 @strawberry.type(name="Task", description="Something a programme must build, and who it seeks.")
 class TaskType(TaskFields, *task_field_groups()):
     @classmethod
-    def from_registry(cls, t: programmes.Task) -> TaskType:
+    def from_registry(cls, t: programme_types.Task) -> TaskType:
         loc = LocationType(country=t.location.country, city=t.location.city) \
             if t.location else None
         return cls(

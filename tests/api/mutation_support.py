@@ -8,7 +8,7 @@ input and what to select on the success type:
                     token=callers.owner, success="expert { visibility version }")
     assert result["__typename"] == "ProfileUpdated"
 
-Every error member is selected with its fields (``fields { path reason }`` of
+Every error member is selected with its fields (``fields { path code reason params }`` of
 ``ValidationFailed``, ``currentVersion`` of ``VersionConflict``, ...).
 """
 
@@ -23,13 +23,13 @@ from registry import audit
 from registry.db import Database
 from tests.api.support import gql
 
-__all__ = ["mutation_document", "mutate", "paths", "audit_actions"]
+__all__ = ["mutation_document", "mutate", "paths", "codes", "audit_actions"]
 
 ERROR_FIELDS = {
-    "ValidationFailed": "message fields { path reason }",
+    "ValidationFailed": "message fields { path code reason params }",
     "VersionConflict": "message kind id expectedVersion currentVersion",
     "NotFound": "message kind id",
-    "NotAllowed": "message reason",
+    "NotAllowed": "message code reason",
 }
 
 
@@ -61,6 +61,12 @@ def paths(result: dict[str, Any]) -> dict[str, str]:
     """``{path: reason}`` of a ``ValidationFailed`` answer."""
     assert result["__typename"] == "ValidationFailed", result
     return {f["path"]: f["reason"] for f in result["fields"]}
+
+
+def codes(result: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """``{path: (code, params)}`` of a ``ValidationFailed`` answer."""
+    assert result["__typename"] == "ValidationFailed", result
+    return {f["path"]: (f["code"], f["params"]) for f in result["fields"]}
 
 
 def audit_actions(db: Database, subject_id: str) -> list[str]:

@@ -21,11 +21,14 @@ class Done:
 Result = Annotated[Done | ValidationFailed | NotFound | VersionConflict | NotAllowed,
                    strawberry.union("Result")]
 RAISES = {
-    "invalid": domain.ValidationError([domain.FieldError("skills.2.level", "must be 1-5"),
-                                       domain.FieldError("fullName", "is required")]),
+    "invalid": domain.ValidationError([
+        domain.FieldError("skills.2.level", domain.Code.OUT_OF_RANGE, "must be 1-5",
+                          {"min": 1, "max": 5}),
+        domain.FieldError("fullName", domain.Code.REQUIRED, "is required")]),
     "missing": domain.NotFound("Expert", "e-1"),
     "stale": domain.VersionConflict("Expert", "e-1", 3, 5),
-    "refused": domain.NotAllowed("only the expert may change this"),
+    "refused": domain.NotAllowed(domain.NotAllowedCode.NOT_OWNER,
+                                 "only the expert may change this"),
 }
 
 
@@ -50,10 +53,10 @@ SCHEMA = strawberry.Schema(query=Query, mutation=Mutation,
 DOC = """mutation($w: String!) { act(what: $w) { __typename
   ... on Done { ok }
   ... on UserError { message }
-  ... on ValidationFailed { fields { path reason } }
+  ... on ValidationFailed { fields { path code reason params } }
   ... on NotFound { kind id }
   ... on VersionConflict { expectedVersion currentVersion }
-  ... on NotAllowed { reason } } }"""
+  ... on NotAllowed { code reason } } }"""
 
 
 def _act(what: str) -> dict:
@@ -66,13 +69,17 @@ def test_registry_errors_become_typed_results():
     assert _act("ok") == {"__typename": "Done", "ok": True}
     invalid = _act("invalid")
     assert invalid["__typename"] == "ValidationFailed"
-    assert invalid["fields"] == [{"path": "skills.2.level", "reason": "must be 1-5"},
-                                 {"path": "fullName", "reason": "is required"}]
+    assert invalid["fields"] == [
+        {"path": "skills.2.level", "code": "OUT_OF_RANGE", "reason": "must be 1-5",
+         "params": {"min": 1, "max": 5}},
+        {"path": "fullName", "code": "REQUIRED", "reason": "is required", "params": {}}]
     assert "skills.2.level" in invalid["message"]
     assert _act("missing")["kind"] == "Expert"
     stale = _act("stale")
     assert (stale["expectedVersion"], stale["currentVersion"]) == (3, 5)
-    assert _act("refused")["reason"] == "only the expert may change this"
+    assert _act("refused") == {"__typename": "NotAllowed", "code": "NOT_OWNER",
+                               "reason": "only the expert may change this",
+                               "message": "only the expert may change this"}
 
 
 def test_database_down_is_not_a_user_error():

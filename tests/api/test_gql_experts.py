@@ -93,6 +93,32 @@ def test_pages_return_each_expert_exactly_once(client: TestClient, db: Database)
     assert pages == 3 and len(seen) == 11 and len(set(seen)) == 11
 
 
+def test_text_search_pages_keep_relevance_order_count_and_each_expert_once(
+        client: TestClient, db: Database):
+    # Matches differ in relevance (more matching publications score higher); one expert of
+    # the text is filtered out by country and one does not match at all.
+    plain = {"headline": "Kỹ sư", "bio": None, "residenceCountry": "VN"}
+    seed(db, [person(i, fullName=f"Phạm Văn {name}", **plain, publications=[
+        {"title": f"Vi mạch công suất thấp số {k}", "year": 2020 + k} for k in range(i % 4)])
+        for i, name in enumerate(["An", "Bình", "Cường", "Dũng", "Đức", "Giang", "Hà"], 1)]
+        + [person(20, fullName="Lý Vi Mạch", **{**plain, "residenceCountry": "JP"}),
+           person(21, fullName="Hồ Không Liên Quan", **plain)])
+    flt = {"text": "vi mach", "residenceCountries": ["VN"]}
+    whole = gql(client, SEARCH, {"filter": flt, "first": 100})["data"]["experts"]
+    assert whole["totalCount"] == len(whole["edges"]) == 6  # i % 4 == 0 lists no work
+    seen, scores, after = [], [], None
+    while True:
+        conn = gql(client, SEARCH, {"filter": flt, "first": 2, "after": after})["data"]["experts"]
+        assert conn["totalCount"] == 6
+        seen += [e["node"]["id"] for e in conn["edges"]]
+        scores += [e["relevance"] for e in conn["edges"]]
+        if not conn["pageInfo"]["hasNextPage"]:
+            break
+        after = conn["pageInfo"]["endCursor"]
+    assert seen == [e["node"]["id"] for e in whole["edges"]] and len(set(seen)) == 6
+    assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1] > 0
+
+
 def test_sort_by_name_follows_vietnamese_order(client: TestClient, db: Database):
     names = ["Nguyễn Văn Đức", "Trần Thị Dũng", "Lê An", "Phạm Ánh", "Hoàng Văn Bình",
              "Vũ Thị Ân", "Đỗ Văn Anh"]
@@ -109,6 +135,25 @@ def test_other_sorts(client: TestClient, db: Database):
     assert _names(gql(client, SEARCH, {"sort": "H_INDEX"})) == ["Trần Bình", "Lê An"]
     assert _names(gql(client, SEARCH, {"sort": "EXPERIENCE"})) == ["Lê An", "Trần Bình"]
     assert len(_names(gql(client, SEARCH, {"sort": "UPDATED"}))) == 2
+
+
+def test_experience_not_stated_is_null_unmatched_and_sorted_last(client: TestClient,
+                                                                 db: Database):
+    unknown, beginner, senior = seed(db, [
+        person(1, fullName="Lê An", yearsExperience=None),
+        person(2, fullName="Trần Bình", yearsExperience=0),
+        person(3, fullName="Vũ Cường", yearsExperience=12)])
+    shown = gql(client, "query($id: ID!) { expert(id: $id) { yearsExperience } }",
+                {"id": unknown})["data"]["expert"]
+    assert shown == {"yearsExperience": None}
+    assert db.query("MATCH (e:Expert {id: $id}) RETURN e.yearsExperience AS y",
+                    id=beginner) == [{"y": 0}]
+    # Descending, and unknown after every stated number (Cypher alone would put null first).
+    assert _names(gql(client, SEARCH, {"sort": "EXPERIENCE"})) == [
+        "Vũ Cường", "Trần Bình", "Lê An"]
+    at_least = {"sort": "NAME", "filter": {"minYearsExperience": 0}}
+    assert _names(gql(client, SEARCH, at_least)) == ["Trần Bình", "Vũ Cường"]
+    assert senior
 
 
 def test_folding_search_over_http(client: TestClient, db: Database):

@@ -42,6 +42,24 @@ def test_token_limit(db: Database, api_settings: Settings):
         assert body["data"] is None and "token" in body["errors"][0]["message"].lower()
 
 
+def test_limits_hold_when_the_same_text_comes_again(db: Database, api_settings: Settings):
+    # Parsed and validated documents are cached by query text: a refusal must not be
+    # forgotten, and one app's verdict must not carry over to an app with tighter limits.
+    deep = "{ skills(first: 1) { broader { broader { broader { id } } } } }"
+    many = "{ " + " ".join(f"a{i}: techLists {{ id }}" for i in range(4)) + " }"
+    long = "{ techAreas { " + " ".join(["id code nameVi nameEn listId confirmed"] * 20) + " } }"
+    with _client(db, api_settings) as c:
+        for query in (deep, many, long):
+            assert "errors" not in gql(c, query)
+    with _client(db, api_settings, max_query_depth=3, max_aliases=3, max_tokens=100) as c:
+        for _ in range(3):
+            for query, says in ((deep, "depth"), (many, "aliases"), (long, "token")):
+                body = gql(c, query, expect_errors=True)
+                assert body["data"] is None and says in body["errors"][0]["message"].lower()
+    with _client(db, api_settings) as c:
+        assert "errors" not in gql(c, deep)
+
+
 def test_default_limits_let_graphiql_introspect(client: TestClient):
     body = gql(client, get_introspection_query(descriptions=True))
     assert body["data"]["__schema"]["queryType"]["name"] == "Query"
@@ -82,4 +100,5 @@ def test_bad_input_says_which_field(client: TestClient):
                expect_errors=True)
     assert codes(body) == ["BAD_USER_INPUT"]
     assert body["errors"][0]["extensions"]["fields"] == [
-        {"path": "filter.minHIndex", "reason": "must not be negative"}]
+        {"path": "filter.minHIndex", "code": "NEGATIVE", "reason": "must not be negative",
+         "params": {}}]

@@ -16,7 +16,7 @@ from api.matching.service import use_matcher
 from matching.eligibility import compute_facts
 from matching.features import FEATURES
 from matching.service import Matcher
-from registry import decisions, programmes
+from registry import decisions, programme_reads, programmes
 from registry.accounts import create_account
 from registry.db import Database, count_queries
 from registry.profile import PROTECTED_FIELDS
@@ -275,7 +275,7 @@ MATCH = """query($input: TaskInput!) { matchTask(input: $input, first: 5) {
 @covers("matchTask")
 def test_match_task_ranks_an_unsaved_task(db: Database, client: TestClient, callers: Callers,
                                           world: dict):
-    saved = len(programmes.list_tasks(db, status=None).items)
+    saved = len(programme_reads.list_tasks(db, status=None).items)
     task = {"title": "Thị giác máy tính cho kiểm tra wafer", "roleSought": "MEMBER",
             "requirements": [{"skill": "computer-vision", "mustHave": True, "minLevel": 4}]}
     for token in (callers.lead, callers.admin):
@@ -285,7 +285,7 @@ def test_match_task_ranks_an_unsaved_task(db: Database, client: TestClient, call
         expected = [world["best"]] if token == callers.lead else [world["hidden"], world["best"]]
         assert ranked == expected and found["modelId"] == "transparent-v1"
         assert world["partial"] in {x["expert"]["id"] for x in found["excluded"]}
-    assert len(programmes.list_tasks(db, status=None).items) == saved  # nothing is saved
+    assert len(programme_reads.list_tasks(db, status=None).items) == saved  # nothing is saved
 
     body = gql(client, MATCH, {"input": task}, token=callers.hr, expect_errors=True)
     assert codes(body) == ["FORBIDDEN"] and body["data"] is None

@@ -10,7 +10,7 @@ import pytest
 from registry import audit, experts
 from registry.db import Database
 from tests.api.conftest import Callers
-from tests.api.mutation_support import audit_actions, mutate, paths
+from tests.api.mutation_support import audit_actions, codes, mutate, paths
 from tests.api.support import gql
 
 EXPERT = "expert { id version fullName headline bio languages verified visibility }"
@@ -69,6 +69,13 @@ def test_invalid_fields_are_listed_at_the_input_paths(client, db: Database, call
     found = paths(result)
     assert set(found) == {"fullName", "email", "languages.1", "residenceCountry", "birthYear"}
     assert "required" in found["fullName"]
+    # Each reason comes with a code and the values a client needs to word it itself.
+    coded = codes(result)
+    assert coded["fullName"] == ("REQUIRED", {})
+    assert coded["email"][0] == "INVALID_EMAIL"
+    assert coded["languages.1"][0] == "INVALID_LANGUAGE"
+    assert coded["residenceCountry"][0] == "INVALID_COUNTRY"
+    assert coded["birthYear"][0] == "OUT_OF_RANGE" and coded["birthYear"][1]["min"] == 1900
     assert experts.read_profile(db, callers.expert_id)["version"] == 1  # nothing written
 
 
@@ -85,7 +92,7 @@ def test_others_may_not_edit_a_profile(client, db: Database, callers: Callers, w
                     {"id": callers.expert_id, "version": 1, "headline": "chiếm"},
                     token=getattr(callers, who))
     assert result["__typename"] == "NotAllowed"
-    assert "only the expert" in result["reason"]
+    assert "only the expert" in result["reason"] and result["code"] == "NOT_OWNER"
     assert experts.read_profile(db, callers.expert_id)["version"] == 1
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from registry import audit, experts
+from registry.accounts import create_account
 from registry.db import Database
 from tests.api.conftest import Callers
 from tests.api.mutation_support import mutate, paths
@@ -63,6 +64,17 @@ def test_the_same_expert_cannot_be_registered_twice(client, callers: Callers):
     again = paths(mutate(client, "registerExpert", registration(fullName="Lê Hồng Nhung"),
                          token=callers.admin))
     assert list(again) == ["externalKey"]  # the key the identity came from, not "id"
+
+
+def test_a_registration_cannot_take_over_a_claimed_profile(client, db: Database,
+                                                          callers: Callers):
+    first = mutate(client, "registerExpert", registration(), token=callers.hr,
+                   success=REGISTERED)
+    create_account(db, name="Nhung", role="EXPERT", expert_id=first["expertId"])
+    again = mutate(client, "registerExpert", registration(headline="ghi đè"), token=callers.hr)
+    assert again["__typename"] == "ValidationFailed"
+    assert paths(again) == {"externalKey": "an expert with this id exists already"}
+    assert experts.read_profile(db, first["expertId"]).get("headline") is None
 
 
 def test_invalid_registration_lists_every_field(client, db: Database, callers: Callers):

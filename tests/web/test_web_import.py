@@ -41,7 +41,7 @@ def test_an_agency_imports_a_csv_and_downloads_the_rejected_rows(db, page, tmp_p
     expect(rows.nth(0)).to_contain_text("Tạo mới")
     expect(rows.nth(1)).to_contain_text("Bị từ chối")
     expect(rows.nth(2)).to_contain_text("Bị từ chối")
-    expect(rows.nth(2)).to_contain_text("skills")
+    expect(rows.nth(2)).to_contain_text("Kỹ năng (mục 1) › Kỹ năng: Không có kỹ năng")
     expect(rows.nth(3)).to_contain_text("Tạo mới")
     page.shoot("import", phone=True)
 

@@ -8,7 +8,8 @@ import re
 from playwright.sync_api import expect
 
 from registry.decisions import decisions_for_task
-from registry.programmes import create_task, get_task, list_tasks
+from registry.programme_reads import get_task, list_tasks
+from registry.programmes import create_task
 from tests.web.support import (
     add_accounts,
     add_experts,

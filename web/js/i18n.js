@@ -3,8 +3,10 @@
 
 import { vi } from "./locales/vi.js";
 import { en } from "./locales/en.js";
+import { errorsVi } from "./locales/errors.vi.js";
+import { errorsEn } from "./locales/errors.en.js";
 
-const DICTIONARIES = { vi, en };
+const DICTIONARIES = { vi: { ...vi, ...errorsVi }, en: { ...en, ...errorsEn } };
 const LANG_KEY = "chuyengia.lang";
 let current = DICTIONARIES[localStorage.getItem(LANG_KEY)] ? localStorage.getItem(LANG_KEY) : "vi";
 
@@ -28,6 +30,11 @@ export function t(key, params = {}) {
 /** Whether the dictionary has `key` (for optional labels such as enum values). */
 export function has(key) {
   return key in DICTIONARIES[current];
+}
+
+/** Whether `key` has a message in the current language or in English (t's fall-back). */
+export function known(key) {
+  return key in DICTIONARIES[current] || key in DICTIONARIES.en;
 }
 
 /** The label of an enum value: "enum.Diaspora.OVERSEAS" etc., else the raw value. */

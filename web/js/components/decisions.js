@@ -4,6 +4,7 @@
 import { h, nextId } from "../dom.js";
 import { enumLabel, t } from "../i18n.js";
 import { announce, button, errorText } from "./ui.js";
+import { resultText } from "./problems.js";
 import { enumSelect, mutate } from "./forms.js";
 
 const KINDS = ["SHORTLISTED", "CONTACTED", "INTERVIEWED", "SELECTED", "REJECTED"];
@@ -16,7 +17,7 @@ export function decisionControls({ taskId, expertId, expertName, canDecide, onSh
       shortlist.disabled = true;
       try {
         const r = await mutate("addToShortlist", "AddToShortlistInput", { expertId, taskId }, "... on ShortlistChanged { shortlist { id } }");
-        status.textContent = r.__typename === "ShortlistChanged" ? t("decision.shortlisted") : r.message;
+        status.textContent = r.__typename === "ShortlistChanged" ? t("decision.shortlisted") : resultText(r);
         if (r.__typename === "ShortlistChanged" && onShortlisted) onShortlisted();
       } catch (err) {
         status.textContent = errorText(err);
@@ -36,7 +37,7 @@ export function decisionControls({ taskId, expertId, expertName, canDecide, onSh
       try {
         const r = await mutate("recordDecision", "RecordDecisionInput", { taskId, expertId, kind: kind.value, reason: reason.value.trim() || null },
           "... on DecisionRecorded { decision { id kind reason at } }");
-        status.textContent = r.__typename === "DecisionRecorded" ? t("decision.recorded", { kind: enumLabel("DecisionKind", r.decision.kind) }) : r.message;
+        status.textContent = r.__typename === "DecisionRecorded" ? t("decision.recorded", { kind: enumLabel("DecisionKind", r.decision.kind) }) : resultText(r);
         if (r.__typename === "DecisionRecorded" && onDecided) onDecided(r.decision);
       } catch (err) {
         status.textContent = errorText(err);

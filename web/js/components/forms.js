@@ -7,6 +7,7 @@ import { gql } from "../gql.js";
 import { countryName, enumLabel, t } from "../i18n.js";
 import { COUNTRY_CODES } from "../countries.js";
 import { setFieldError } from "./ui.js";
+import { fieldErrorLine, fieldErrorText } from "./problems.js";
 
 /**
  * Run `name(input: $input)` and return its result (with __typename). Every expected failure
@@ -14,8 +15,8 @@ import { setFieldError } from "./ui.js";
  * ValidationFailed and VersionConflict, for results whose union has them.
  */
 export async function mutate(name, inputType, input, selection, { validation = true, conflict = false } = {}) {
-  const errors = ["... on UserError { message }",
-    validation ? "... on ValidationFailed { fields { path reason } }" : "",
+  const errors = ["... on UserError { message } ... on NotAllowed { code reason }",
+    validation ? "... on ValidationFailed { fields { path code reason params } }" : "",
     conflict ? "... on VersionConflict { expectedVersion currentVersion }" : ""].join(" ");
   const query = `mutation ${name[0].toUpperCase()}${name.slice(1)}($input: ${inputType}!) {
     result: ${name}(input: $input) { __typename ${selection} ${errors} } }`;
@@ -88,9 +89,9 @@ function problem(control) {
 }
 
 /**
- * Show the server's field errors under the matching controls. `controls` maps an input path
- * ("fullName", "item.title", "skills.2.level") to its control; returns the errors that have no
- * control (to show in the section's message).
+ * Show the server's field errors, in the page's language, under the matching controls.
+ * `controls` maps an input path ("fullName", "item.title", "skills.2.level") to its control;
+ * returns the errors that have no control (see fieldErrorList).
  */
 export function showFieldErrors(controls, fields, { prefix = "" } = {}) {
   const rest = [];
@@ -99,7 +100,7 @@ export function showFieldErrors(controls, fields, { prefix = "" } = {}) {
     const path = prefix && f.path.startsWith(prefix) ? f.path.slice(prefix.length) : f.path;
     const control = controls[path];
     if (control) {
-      setFieldError(control, f.reason);
+      setFieldError(control, fieldErrorText(f));
       first ||= control;
     } else {
       rest.push(f);
@@ -107,6 +108,11 @@ export function showFieldErrors(controls, fields, { prefix = "" } = {}) {
   }
   if (first) first.focus();
   return rest;
+}
+
+/** The errors no control shows, as a list of "Label: problem" (null when there are none). */
+export function fieldErrorList(errors) {
+  return errors && errors.length ? h("ul", { class: "field-errors" }, errors.map((f) => h("li", {}, fieldErrorLine(f)))) : null;
 }
 
 export function clearErrors(controls) {

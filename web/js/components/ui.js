@@ -2,6 +2,7 @@
 
 import { h, nextId } from "../dom.js";
 import { t } from "../i18n.js";
+import { codeText } from "./problems.js";
 
 /**
  * A labelled form control. `control` is an input/select/textarea (an id is given if missing).
@@ -85,16 +86,24 @@ export function badge(text, kind = "") {
   return h("span", { class: `badge ${kind ? `badge-${kind}` : ""}`.trim() }, text);
 }
 
-/** Text of a GraphQLRequestError (or any error) for the user. */
+/**
+ * Text of a GraphQLRequestError (or any error with `errors` as the server sent them) for the
+ * user, from the first error code the pages know; the server's own (English) message when
+ * none is known.
+ */
 export function errorText(err) {
   if (!err) return t("error.generic");
   if (err.unsupported) return t("error.unsupported");
   if (err.status === 0) return t("error.network");
   if (err.status === 401) return t("error.unauthenticated");
   if (err.status === 429) return t("error.rateLimited");
-  if (err.codes && err.codes.includes("FORBIDDEN")) return t("error.forbidden");
-  if (err.codes && err.codes.includes("UNAUTHENTICATED")) return t("error.signInNeeded");
-  if (err.codes && err.codes.includes("SERVICE_UNAVAILABLE")) return t("error.unavailable");
+  for (const e of err.errors || []) {
+    const text = codeText(e.extensions && e.extensions.code, e);
+    if (text) return text;
+  }
+  // A refusal without a GraphQL body (a proxy's, or a body too large to read).
+  if (!(err.errors || []).length && err.status === 413) return t("error.tooLarge");
+  if (!(err.errors || []).length && err.status >= 500) return t("error.serverDown");
   return err.message || t("error.generic");
 }
 

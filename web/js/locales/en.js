@@ -89,6 +89,7 @@ export const en = {
 
   "expert.verified": "Verified",
   "expert.years": "{n} years of experience",
+  "expert.yearsUnknown": "Experience not stated",
   "expert.hIndex": "h-index {n}",
   "expert.skills": "Skills",
   "expert.skill": "Skill",
@@ -442,6 +443,7 @@ export const en = {
   "import.file": "Data file",
   "import.fileHint": ".jsonl or .csv, UTF-8.",
   "import.noFile": "Choose a file.",
+  "import.invalid": "This file was not imported:",
   "import.unknownFormat": "The format cannot be told from the file name; choose JSON Lines or CSV.",
   "import.format": "Format",
   "import.auto": "From the file's extension",

@@ -89,6 +89,7 @@ export const vi = {
 
   "expert.verified": "Đã xác minh",
   "expert.years": "{n} năm kinh nghiệm",
+  "expert.yearsUnknown": "Chưa nêu số năm kinh nghiệm",
   "expert.hIndex": "chỉ số h {n}",
   "expert.skills": "Kỹ năng",
   "expert.skill": "Kỹ năng",
@@ -442,6 +443,7 @@ export const vi = {
   "import.file": "Tệp dữ liệu",
   "import.fileHint": "Định dạng .jsonl hoặc .csv, mã hoá UTF-8.",
   "import.noFile": "Hãy chọn một tệp.",
+  "import.invalid": "Chưa nhập được tệp này:",
   "import.unknownFormat": "Không nhận ra định dạng từ tên tệp; hãy chọn JSON Lines hoặc CSV.",
   "import.format": "Định dạng",
   "import.auto": "Tự nhận theo phần mở rộng của tệp",

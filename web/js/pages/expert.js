@@ -37,7 +37,7 @@ export async function render(ctx) {
     ctx.setTitle(t("expert.notFoundTitle"));
     return h("section", { class: "page" }, h("h1", {}, t("expert.notFoundTitle")),
       message("info", ctx.account ? t("expert.notFound") : t("expert.notFoundAnonymous")),
-      errors && errors.length ? message("error", errorText({ message: errors[0].message, codes: [] })) : null);
+      errors && errors.length ? message("error", errorText({ message: errors[0].message, errors })) : null);
   }
   rememberSkills(expert.skills.map((s) => s.skill));
   ctx.setTitle(displayName(expert));
@@ -187,7 +187,7 @@ function factsSection(expert) {
   const rows = [
     [t("expert.availability"), enumLabel("Availability", expert.availability) || "—"],
     expert.availableFrom ? [t("expert.availableFrom"), formatDate(expert.availableFrom)] : null,
-    [t("expert.experience"), t("expert.years", { n: expert.yearsExperience })],
+    [t("expert.experience"), expert.yearsExperience == null ? t("expert.yearsUnknown") : t("expert.years", { n: expert.yearsExperience })],
     [t("expert.impact"), `h-index ${expert.hIndex} · ${t("expert.citationsN", { n: formatNumber(expert.citations) })}`],
     expert.languages.length ? [t("expert.languages"), expert.languages.map(languageName).join(", ")] : null,
     expert.nationalities.length ? [t("expert.nationalities"), expert.nationalities.map(countryName).join(", ")] : null,

@@ -4,9 +4,11 @@
 import { clear, h, replace } from "../dom.js";
 import { formatNumber, enumLabel, t } from "../i18n.js";
 import { badge, errorMessage, field, message } from "../components/ui.js";
-import { mutate } from "../components/forms.js";
+import { fieldErrorList, mutate } from "../components/forms.js";
+import { fieldErrorLine, resultText } from "../components/problems.js";
 
-const REPORT = `... on ExpertsImported { created updated unchanged rejected rows { line status expertId reason } }`;
+const REPORT = `... on ExpertsImported { created updated unchanged rejected
+  rows { line status expertId reason errors { path code reason params } } }`;
 const STATUS_KIND = { CREATED: "ok", UPDATED: "info", UNCHANGED: "", REJECTED: "no" };
 
 /**
@@ -92,8 +94,8 @@ export async function render(ctx) {
       const r = await mutate("importExperts", "ImportExpertsInput", { format, content }, REPORT);
       clear(result);
       if (r.__typename === "ExpertsImported") result.append(report(file.name, format, content, r));
-      else if (r.__typename === "ValidationFailed") result.append(message("error", r.message, h("ul", {}, r.fields.map((f) => h("li", {}, `${f.path}: ${f.reason}`)))));
-      else result.append(message("error", r.message || t("error.generic")));
+      else if (r.__typename === "ValidationFailed") result.append(message("error", t("import.invalid"), fieldErrorList(r.fields)));
+      else result.append(message("error", resultText(r)));
     } catch (err) {
       replace(result, errorMessage(err));
     } finally {
@@ -118,7 +120,7 @@ export async function render(ctx) {
 function report(fileName, format, content, r) {
   const base = fileName.replace(/\.[^.]+$/, "");
   const ext = format === "CSV" ? "csv" : "jsonl";
-  const reportCsv = ["line,status,expertId,reason", ...r.rows.map((row) => [row.line, row.status, row.expertId, row.reason].map(csvCell).join(","))].join("\n") + "\n";
+  const reportCsv = ["line,status,expertId,reason", ...r.rows.map((row) => [row.line, row.status, row.expertId, rowProblems(row).join("; ")].map(csvCell).join(","))].join("\n") + "\n";
   return h("section", { class: "card", "aria-labelledby": "h-report" },
     h("h2", { id: "h-report" }, t("import.reportTitle", { name: fileName })),
     h("ul", { class: "import-summary", "aria-label": t("import.summary") },
@@ -133,5 +135,17 @@ function report(fileName, format, content, r) {
       h("tbody", {}, r.rows.map((row) => h("tr", { class: row.status === "REJECTED" ? "row-rejected" : "" },
         h("td", { class: "num" }, String(row.line)),
         h("td", {}, badge(enumLabel("ImportRowStatus", row.status), STATUS_KIND[row.status])),
-        h("td", {}, row.reason || (row.expertId ? h("a", { href: `#/experts/${encodeURIComponent(row.expertId)}` }, t("import.viewProfile")) : ""))))))));
+        h("td", {}, problemsCell(row) || (row.expertId ? h("a", { href: `#/experts/${encodeURIComponent(row.expertId)}` }, t("import.viewProfile")) : ""))))))));
+}
+
+/** Why a row was rejected, in the page's language (the server's reason if it sent no errors). */
+function rowProblems(row) {
+  if (row.errors && row.errors.length) return row.errors.map(fieldErrorLine);
+  return row.reason ? [row.reason] : [];
+}
+
+function problemsCell(row) {
+  const lines = rowProblems(row);
+  if (lines.length < 2) return lines[0] || null;
+  return h("ul", { class: "row-problems" }, lines.map((line) => h("li", {}, line)));
 }

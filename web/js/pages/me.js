@@ -6,7 +6,8 @@ import { clear, h, nextId, replace } from "../dom.js";
 import { gql } from "../gql.js";
 import { enumLabel, localName, t } from "../i18n.js";
 import { announce, button, errorMessage, field, message } from "../components/ui.js";
-import { checkControls, clearErrors, countrySelect, enumSelect, listOf, mutate, showFieldErrors, valueOf } from "../components/forms.js";
+import { checkControls, clearErrors, countrySelect, enumSelect, fieldErrorList, listOf, mutate, showFieldErrors, valueOf } from "../components/forms.js";
+import { resultText } from "../components/problems.js";
 import { LIST_SECTIONS, listSection } from "../components/profile-lists.js";
 import { completeness } from "../components/completeness.js";
 import { rememberSkills, skillCombobox } from "../components/skills.js";
@@ -66,8 +67,7 @@ export async function render(ctx) {
     }
     if (result.__typename === "ValidationFailed") {
       const rest = showFieldErrors(controls, result.fields, { prefix });
-      section.status.append(message("error", t("me.invalid"),
-        rest.length ? h("ul", {}, rest.map((f) => h("li", {}, `${f.path}: ${f.reason}`))) : null));
+      section.status.append(message("error", t("me.invalid"), fieldErrorList(rest)));
       return false;
     }
     if (result.__typename === "VersionConflict") {
@@ -84,7 +84,7 @@ export async function render(ctx) {
         overwrite.focus();
       });
     }
-    section.status.append(message("error", result.message || t("error.generic")));
+    section.status.append(message("error", resultText(result)));
     return false;
   }
 
@@ -152,7 +152,7 @@ function basicsSection(state, api) {
         email: valueOf(c.email), phone: valueOf(c.phone), homepage: valueOf(c.homepage),
         residenceCountry: valueOf(c.residenceCountry), city: valueOf(c.city), diaspora: valueOf(c.diaspora),
         languages: listOf(c.languages).map((s) => s.toLowerCase()), nationalities: listOf(c.nationalities).map((s) => s.toUpperCase()),
-        yearsExperience: valueOf(c.yearsExperience) ?? 0, hIndex: valueOf(c.hIndex) ?? 0, citations: valueOf(c.citations) ?? 0,
+        yearsExperience: valueOf(c.yearsExperience) ?? null, hIndex: valueOf(c.hIndex) ?? 0, citations: valueOf(c.citations) ?? 0,
         orcid: valueOf(c.orcid), birthYear: valueOf(c.birthYear), gender: valueOf(c.gender),
       }), { controls: c });
     },

@@ -7,7 +7,8 @@ import { gql } from "../gql.js";
 import { enumLabel, localName, t } from "../i18n.js";
 import { navigate } from "../router.js";
 import { errorMessage, field, message } from "../components/ui.js";
-import { checkControls, clearErrors, countrySelect, enumSelect, listOf, mutate, showFieldErrors, valueOf } from "../components/forms.js";
+import { checkControls, clearErrors, countrySelect, enumSelect, fieldErrorList, listOf, mutate, showFieldErrors, valueOf } from "../components/forms.js";
+import { resultText } from "../components/problems.js";
 import { rememberSkills, skillCombobox } from "../components/skills.js";
 import { currentTechList, techLists } from "../components/taxonomy.js";
 
@@ -165,7 +166,7 @@ export async function render(ctx) {
     }
     if (result.__typename === "ValidationFailed") {
       const rest = showFieldErrors({ ...c, ...reqControls }, result.fields);
-      status.append(message("error", t("me.invalid"), rest.length ? h("ul", {}, rest.map((e) => h("li", {}, `${e.path}: ${e.reason}`))) : null));
+      status.append(message("error", t("me.invalid"), fieldErrorList(rest)));
       return;
     }
     if (result.__typename === "VersionConflict") {
@@ -177,7 +178,7 @@ export async function render(ctx) {
           h("button", { type: "button", class: "btn", onclick: () => window.dispatchEvent(new HashChangeEvent("hashchange")) }, t("me.conflictReload")))));
       return;
     }
-    status.append(message("error", result.message || t("error.generic")));
+    status.append(message("error", resultText(result)));
   }
 
   const form = h("form", { class: "task-form", novalidate: true, onsubmit: submit },

@@ -7,6 +7,7 @@ import { gql } from "../gql.js";
 import { countryName, enumLabel, formatDate, formatNumber, lang, languageName, localName, t } from "../i18n.js";
 import { badge, displayName, errorText, message } from "../components/ui.js";
 import { mutate } from "../components/forms.js";
+import { resultText } from "../components/problems.js";
 import { decisionControls } from "../components/decisions.js";
 import { rememberSkills } from "../components/skills.js";
 import { TASK_FIELDS } from "./task-form.js";
@@ -92,7 +93,7 @@ function taskActions(task) {
     try {
       const r = await mutate(name, type, input, `... on ${okType} { task { id } }`, { validation: name !== "closeTask", conflict: true });
       if (r.__typename === okType) window.dispatchEvent(new HashChangeEvent("hashchange"));
-      else status.textContent = r.__typename === "VersionConflict" ? t("task.changedElsewhere") : r.message;
+      else status.textContent = r.__typename === "VersionConflict" ? t("task.changedElsewhere") : resultText(r);
     } catch (err) {
       status.textContent = errorText(err);
     }

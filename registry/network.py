@@ -1,10 +1,11 @@
-"""Cypher for the collaboration network.
+"""Data access for the collaboration network: who worked with whom, and how two experts are
+linked.
 
-This belongs in the registry (a ``registry/network.py`` next to ``experts.py``); it lives here
-only because the registry has no such module yet. It keeps the registry's rules: constant
-Cypher, values as ``$parameters``, one managed read transaction per call. Visibility is part of
-every statement: the walk only passes through experts the viewer may see, so neither a result
-nor a path reveals a hidden profile.
+Co-authorship and shared projects are not stored as such: two experts are linked when they
+list the same ``Publication`` or ``Project`` (the shared nodes ``registry.experts`` writes).
+Constant Cypher, values as ``$parameters``, one managed read transaction per call. Visibility
+is part of every statement: the walk only passes through experts the viewer may see, so
+neither a result nor a path reveals a hidden profile.
 """
 
 from __future__ import annotations

@@ -66,9 +66,10 @@ def test_system_chief_engineer_not_met_with_nine_years_or_one_programme():
     assert status(one, "nd231-system-chief-engineer")[2] == ["led-2-interdisciplinary"]
 
 
-def test_unknown_experience_makes_a_chief_engineer_possibly_eligible():
-    p = doc(yearsExperience=None, projects=led(2, scale="NATIONAL"))
-    p["yearsExperience"] = None  # a stored profile may lack it (older imports)
+@pytest.mark.parametrize("given", [{"yearsExperience": None}, {}], ids=["null", "left-out"])
+def test_unknown_experience_makes_a_chief_engineer_possibly_eligible(given: dict[str, Any]):
+    p = doc(**given, projects=led(2, scale="NATIONAL"))
+    assert p["yearsExperience"] is None  # validation keeps it unknown, not 0 years
     assert status(p, "nd231-system-chief-engineer") == (
         POSSIBLY_ELIGIBLE, ["led-2-interdisciplinary"], [], ["experience-10y"])
 

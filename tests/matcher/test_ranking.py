@@ -64,9 +64,9 @@ def test_chief_engineer_task_ranks_only_eligible_or_possibly_eligible(db: Databa
                    skills=[skill("large-language-models", 5)])
     junior = add(db, "binh", yearsExperience=4, projects=lead,
                  skills=[skill("large-language-models", 5)])
-    possibly = add(db, "cuong", yearsExperience=12, skills=[skill("large-language-models", 5)],
-                   projects=lead)
-    db.execute("MATCH (e:Expert {id: $id}) REMOVE e.yearsExperience", id=possibly)
+    # A profile that does not state its years of experience is unknown, not 0 years.
+    possibly = add(db, "cuong", yearsExperience=None,
+                   skills=[skill("large-language-models", 5)], projects=lead)
     task = task_input(roleSought="CHIEF_ENGINEER", chiefEngineerKind="SYSTEM")
     ranking = matcher.rank(db, task)
     assert set(ids(ranking)) == {eligible, possibly}
@@ -223,6 +223,26 @@ def test_filter_narrows_the_candidates(db: Database, matcher):
     abroad = add(db, "binh", skills=[skill("large-language-models")], residenceCountry="US")
     ranking = matcher.rank(db, task_input(), filter=ExpertFilter(countries=("US",)))
     assert ids(ranking) == [abroad] and home not in ids(ranking)
+
+
+def test_experience_not_stated_is_neutral_not_zero(db: Database, matcher):
+    senior = add(db, "an", yearsExperience=20, skills=[skill("large-language-models")])
+    unknown = add(db, "binh", yearsExperience=None, skills=[skill("large-language-models")])
+    beginner = add(db, "cuong", yearsExperience=0, skills=[skill("large-language-models")])
+    add(db, "dung", yearsExperience=30, skills=[skill("large-language-models")])
+    assert "yearsExperience" not in read_profile(db, unknown)
+    ranking = matcher.rank(db, task_input(minYears=10))
+    assert ids(ranking)[2:] == [unknown, beginner]
+    by_id = {c.expert_id: c for c in ranking.candidates}
+    assert [by_id[e].features["experience"] for e in (senior, unknown, beginner)] == [
+        1.0, 0.5, 0.0]
+    reasons = {e: {(r.text_en, r.text_vi) for r in by_id[e].reasons} for e in by_id}
+    assert ("Experience not stated (the task asks 10)",
+            "Chưa nêu số năm kinh nghiệm (nhiệm vụ yêu cầu 10)") in reasons[unknown]
+    assert ("0 years of experience (the task asks 10)",
+            "0 năm kinh nghiệm (nhiệm vụ yêu cầu 10)") in reasons[beginner]
+    stated = matcher.rank(db, task_input(), filter=ExpertFilter(min_years=0))
+    assert unknown not in ids(stated) and beginner in ids(stated)
 
 
 def test_onsite_task_prefers_people_in_place_or_willing_to_move(db: Database, matcher):
