@@ -33,6 +33,11 @@ from registry.settings import PROJECT_ROOT
 __all__ = ["main"]
 
 
+_FULLTEXT_INDEXES = ("expert_text", "publication_text", "project_text")
+# Constant statements (an index name cannot be a parameter).
+_DROP_INDEX = {name: f"DROP INDEX {name} IF EXISTS" for name in _FULLTEXT_INDEXES}
+
+
 def _server_cpu(pid: int | None) -> float:
     """User + system CPU seconds the process has used so far (Linux ``/proc``)."""
     if pid is None:
@@ -83,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--file", type=Path, default=None,
                    help="the JSON Lines file (default var/bench-import/experts-N-seed.jsonl)")
     p.add_argument("--keep", action="store_true", help="leave the benchmark server running")
+    p.add_argument("--without-fulltext", action="store_true",
+                   help="drop the full-text indexes before importing, to measure what their "
+                        "upkeep costs (an experiment: search needs them)")
     args = p.parse_args(argv)
 
     path = args.file or PROJECT_ROOT / "var" / "bench-import" / \
@@ -104,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     db = Database(driver, "neo4j", server.uri)
     try:
         migrate(db)
+        if args.without_fulltext:
+            for name in _FULLTEXT_INDEXES:
+                db.execute(_DROP_INDEX[name])
         from registry.importer import import_experts_file
 
         pid = server.status().pid

@@ -32,6 +32,9 @@ __all__ = ["Database", "run", "run_single", "count_queries", "local_server_for"]
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+_ENTITY_NOT_FOUND = "Neo.ClientError.Statement.EntityNotFound"
+_STALE_READ_RETRIES = 3
+
 _query_counter: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
     "chuyengia_query_counter", default=None
 )
@@ -163,13 +166,24 @@ class Database:
             raise _translate(exc) from exc
 
     def write(self, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-        try:
-            with self._session() as session:
-                return session.execute_write(work, *args, **kwargs)
-        except RegistryError:
-            raise
-        except (nx.Neo4jError, nx.DriverError, OSError) as exc:
-            raise _translate(exc) from exc
+        """Run ``work`` in a managed write transaction. Besides the transient errors the
+        driver retries, a node that a concurrent transaction deleted after this one found it
+        (``EntityNotFound``: a shared work merged while its last author dropped it) makes the
+        whole transaction run again, where it no longer finds the node."""
+        for attempt in range(_STALE_READ_RETRIES + 1):
+            try:
+                with self._session() as session:
+                    return session.execute_write(work, *args, **kwargs)
+            except RegistryError:
+                raise
+            except nx.ClientError as exc:
+                if exc.code == _ENTITY_NOT_FOUND and attempt < _STALE_READ_RETRIES:
+                    log.info("write saw a node deleted concurrently; running it again")
+                    continue
+                raise _translate(exc) from exc
+            except (nx.Neo4jError, nx.DriverError, OSError) as exc:
+                raise _translate(exc) from exc
+        raise AssertionError("unreachable")  # the loop returns or raises
 
     def query(self, cypher: str, /, **params: Any) -> list[dict[str, Any]]:
         """A single read-only statement (constant Cypher, values as parameters)."""

@@ -101,6 +101,7 @@ class Code(StrEnum):
     REPEATED_COLUMNS = "REPEATED_COLUMNS"  # value
     MISSING_COLUMN = "MISSING_COLUMN"  # value
     DUPLICATE_ROW = "DUPLICATE_ROW"  # line: the first row of the same expert, value: its id
+    IDENTITY_CONFLICT = "IDENTITY_CONFLICT"  # value: the stored experts the identifiers reach
     REGISTERED_BY_OTHER = "REGISTERED_BY_OTHER"  # value: the expert id
     CLAIMED_BY_EXPERT = "CLAIMED_BY_EXPERT"  # value: the expert id
     NOT_A_RECORD = "NOT_A_RECORD"

@@ -2,17 +2,17 @@
 
 A profile is one document (see ``registry.profile``): scalar fields plus lists of skills,
 employment, education, publications, patents, projects and awards. Every write replaces the
-whole document in one transaction (import, seed and API edits share this one path), so a
-profile is never half-written. Updates check the version the caller read under a write lock.
-Publications, patents and projects are shared nodes: co-authors who list the same work meet
-there, which is where co-authorship comes from. An organization a profile brought in (not
-reference data) goes when a rewrite or a delete leaves it with no link at all.
+whole document in one transaction (import, seed and API edits share this one path,
+``registry.profile_write``), so a profile is never half-written. Updates check the version the
+caller read under a write lock. Publications, patents and projects are shared nodes: co-authors
+who list the same work meet there, which is where co-authorship comes from. An organization a
+profile brought in (not reference data) goes when a rewrite or a delete leaves it with no link.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from neo4j import ManagedTransaction
@@ -20,152 +20,21 @@ from neo4j import ManagedTransaction
 from registry import audit
 from registry.db import Database, run, run_single
 from registry.errors import NotFound, VersionConflict
-from registry.names import fold
-from registry.profile import (
-    SCALAR_FIELDS,
-    content_hash,
-    derived_fields,
-    validate_profile,
-)
+from registry.profile import validate_profile
+from registry.profile_write import drop_orphan_orgs, drop_owned, profile_orgs, write_profiles
 
 __all__ = [
-    "write_profiles",
-    "read_profiles",
+    "PROFILE_PARTS",
+    "create_expert",
+    "delete_expert",
+    "expert_exists",
     "read_cards",
     "read_parts",
-    "PROFILE_PARTS",
     "read_profile",
-    "create_expert",
+    "read_profiles",
     "update_expert",
-    "delete_expert",
-    "existing_hashes",
-    "expert_exists",
+    "write_profiles",
 ]
-
-_OWNED_RELS = "HAS_SKILL|WORKS_AT|STUDIED_AT|AUTHORED|INVENTED|LED|CONTRIBUTED|RECEIVED"
-
-_UPSERT_EXPERTS = """
-UNWIND $rows AS r
-MERGE (e:Expert {id: r.id})
-ON CREATE SET e.createdAt = datetime(), e.version = 0
-SET e += r.props, e.updatedAt = datetime(), e.version = e.version + 1
-"""
-
-_DROP_OWNED = f"""
-UNWIND $ids AS id
-MATCH (e:Expert {{id: id}})-[rel:{_OWNED_RELS}]->(w)
-DELETE rel
-WITH DISTINCT w
-WHERE (w:Publication OR w:Patent OR w:Project OR w:Award) AND NOT EXISTS {{ (w)<--() }}
-  AND NOT w.id IN $keep
-DETACH DELETE w
-"""
-
-_SKILLS = """
-UNWIND $rows AS r
-MATCH (e:Expert {id: r.expert})
-MATCH (s:Skill {id: r.skill})
-CREATE (e)-[:HAS_SKILL {level: r.level, years: r.years, source: r.source}]->(s)
-"""
-
-_ORGS = """
-UNWIND $rows AS r
-MERGE (o:Organization {id: r.id})
-ON CREATE SET o.name = r.name, o.nameFolded = r.nameFolded, o.country = r.country,
-              o.city = r.city, o.kind = r.kind, o.source = 'PROFILE'
-"""
-
-_WORKS_AT = """
-UNWIND $rows AS r
-MATCH (e:Expert {id: r.expert})
-MATCH (o:Organization {id: r.org})
-CREATE (e)-[:WORKS_AT {title: r.title, from: r.from, to: r.to, position: r.position}]->(o)
-"""
-
-_STUDIED_AT = """
-UNWIND $rows AS r
-MATCH (e:Expert {id: r.expert})
-MATCH (o:Organization {id: r.org})
-CREATE (e)-[:STUDIED_AT {degree: r.degree, field: r.field, year: r.year,
-                         position: r.position}]->(o)
-"""
-
-_PUBLICATIONS = """
-UNWIND $rows AS r
-MERGE (p:Publication {id: r.id})
-SET p += r.props
-WITH p, r
-MATCH (e:Expert {id: r.expert})
-CREATE (e)-[:AUTHORED {position: r.position}]->(p)
-"""
-
-_PATENTS = """
-UNWIND $rows AS r
-MERGE (p:Patent {id: r.id})
-SET p += r.props
-WITH p, r
-MATCH (e:Expert {id: r.expert})
-CREATE (e)-[:INVENTED {position: r.position}]->(p)
-"""
-
-# LED and CONTRIBUTED are separate relationship types: Cypher cannot take a type as a parameter.
-_PROJECTS_LED = """
-UNWIND $rows AS r
-MERGE (p:Project {id: r.id})
-SET p += r.props
-WITH p, r
-MATCH (e:Expert {id: r.expert})
-CREATE (e)-[:LED {role: r.role, position: r.position}]->(p)
-"""
-
-_PROJECTS_CONTRIBUTED = """
-UNWIND $rows AS r
-MERGE (p:Project {id: r.id})
-SET p += r.props
-WITH p, r
-MATCH (e:Expert {id: r.expert})
-CREATE (e)-[:CONTRIBUTED {role: r.role, position: r.position}]->(p)
-"""
-
-# A project's areas are the written document's: a kept project loses the ones it no longer has.
-_PROJECT_AREAS = """
-UNWIND $rows AS r
-MATCH (p:Project {id: r.project})
-OPTIONAL MATCH (p)-[old:IN_AREA]->()
-DELETE old
-WITH DISTINCT p, r
-UNWIND r.areas AS area
-MATCH (a:TechArea {id: area})
-MERGE (p)-[:IN_AREA]->(a)
-"""
-
-_AWARDS = """
-UNWIND $rows AS r
-MERGE (a:Award {id: r.id})
-SET a += r.props
-WITH a, r
-MATCH (e:Expert {id: r.expert})
-CREATE (e)-[:RECEIVED {position: r.position}]->(a)
-"""
-
-# Organizations that profiles created (reference ones are kept whatever links they have).
-_PROFILE_ORGS = """
-UNWIND $ids AS id
-MATCH (:Expert {id: id})-[:WORKS_AT|STUDIED_AT]->(o:Organization {source: 'PROFILE'})
-RETURN collect(DISTINCT o.id) AS orgs
-"""
-
-# Locked before the check, so a link another transaction commits meanwhile is seen.
-_DROP_ORPHAN_ORGS = """
-UNWIND $orgs AS id
-MATCH (o:Organization {id: id})
-WHERE o.source = 'PROFILE'
-SET o._lock = true
-REMOVE o._lock
-WITH o
-WHERE NOT EXISTS { (o)--() }
-DELETE o
-"""
 
 # The lists a profile owns, as map-projection entries over `e` (see ``_clean`` for their order).
 _PARTS = """
@@ -201,86 +70,6 @@ SET e._lock = true
 REMOVE e._lock
 RETURN e.version AS version
 """
-
-_HASHES = """
-UNWIND $ids AS id
-MATCH (e:Expert {id: id})
-RETURN e.id AS id, e.contentHash AS hash
-"""
-
-
-def _rows(docs: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """Flatten validated documents into one parameter list per statement."""
-    out: dict[str, list[dict[str, Any]]] = {k: [] for k in (
-        "experts", "skills", "orgs", "works_at", "studied_at", "publications", "patents",
-        "led", "contributed", "project_areas", "awards")}
-    seen_orgs: set[str] = set()
-    for doc in docs:
-        eid = doc["id"]
-        props = {k: doc.get(k) for k in SCALAR_FIELDS if k != "id"}
-        props.update(derived_fields(doc))
-        props["contentHash"] = content_hash(doc)
-        out["experts"].append({"id": eid, "props": props})
-        for s in doc.get("skills", ()):
-            out["skills"].append({"expert": eid, **s})
-        for key, rel in (("employment", "works_at"), ("education", "studied_at")):
-            for pos, item in enumerate(doc.get(key, ())):
-                org = item["organizationRef"]
-                if org["id"] not in seen_orgs:
-                    seen_orgs.add(org["id"])
-                    out["orgs"].append({**org, "nameFolded": fold(org["name"])})
-                row = {k: v for k, v in item.items() if k not in ("organization", "organizationRef")}
-                out[rel].append({"expert": eid, "org": org["id"], "position": pos, **row})
-        for pos, p in enumerate(doc.get("publications", ())):
-            out["publications"].append({"expert": eid, "id": p["id"], "position": pos,
-                                        "props": {k: v for k, v in p.items() if k != "id"}})
-        for pos, p in enumerate(doc.get("patents", ())):
-            out["patents"].append({"expert": eid, "id": p["id"], "position": pos,
-                                   "props": {k: v for k, v in p.items() if k != "id"}})
-        for pos, p in enumerate(doc.get("projects", ())):
-            props_p = {k: v for k, v in p.items() if k not in ("id", "relation", "role", "areas")}
-            row = {"expert": eid, "id": p["id"], "position": pos, "role": p.get("role"),
-                   "props": props_p}
-            out["led" if p["relation"] == "LED" else "contributed"].append(row)
-            out["project_areas"].append({"project": p["id"], "areas": list(p.get("areas", ()))})
-        for pos, a in enumerate(doc.get("awards", ())):
-            out["awards"].append({"expert": eid, "id": a["id"], "position": pos,
-                                  "props": {k: v for k, v in a.items() if k != "id"}})
-    return out
-
-
-def _profile_orgs(tx: ManagedTransaction, ids: list[str]) -> list[str]:
-    row = run_single(tx, _PROFILE_ORGS, ids=ids)
-    return row["orgs"] if row else []
-
-
-def _drop_orphan_orgs(tx: ManagedTransaction, orgs: list[str]) -> None:
-    """Delete the profile-made organizations among ``orgs`` that nothing links to any more."""
-    if orgs:
-        run(tx, _DROP_ORPHAN_ORGS, orgs=orgs)
-
-
-def write_profiles(tx: ManagedTransaction, docs: list[dict[str, Any]]) -> None:
-    """Create or replace whole validated profiles, in batch, inside the caller's transaction."""
-    if not docs:
-        return
-    linked_before = _profile_orgs(tx, [d["id"] for d in docs])
-    rows = _rows(docs)
-    run(tx, _UPSERT_EXPERTS, rows=rows["experts"])
-    # Works the new documents list again are kept, not deleted and re-created: a co-author
-    # written at the same time may already have matched the node.
-    keep = [w["id"] for d in docs for k in ("publications", "patents", "projects", "awards")
-            for w in d.get(k) or ()]
-    run(tx, _DROP_OWNED, ids=[d["id"] for d in docs], keep=keep)
-    for statement, key in (
-        (_SKILLS, "skills"), (_ORGS, "orgs"), (_WORKS_AT, "works_at"),
-        (_STUDIED_AT, "studied_at"), (_PUBLICATIONS, "publications"), (_PATENTS, "patents"),
-        (_PROJECTS_LED, "led"), (_PROJECTS_CONTRIBUTED, "contributed"),
-        (_PROJECT_AREAS, "project_areas"), (_AWARDS, "awards"),
-    ):
-        if rows[key]:
-            run(tx, statement, rows=rows[key])
-    _drop_orphan_orgs(tx, linked_before)
 
 
 def _clean(doc: dict[str, Any]) -> dict[str, Any]:
@@ -320,10 +109,6 @@ def read_profile(db: Database, expert_id: str) -> dict[str, Any]:
     if doc is None:
         raise NotFound("Expert", expert_id)
     return doc
-
-
-def existing_hashes(tx: ManagedTransaction, ids: list[str]) -> dict[str, str]:
-    return {r["id"]: r["hash"] for r in run(tx, _HASHES, ids=ids)}
 
 
 def expert_exists(tx: ManagedTransaction, expert_id: str) -> bool:
@@ -404,9 +189,9 @@ def delete_expert(db: Database, expert_id: str, version: int) -> None:
             raise NotFound("Expert", expert_id)
         if row["version"] != version:
             raise VersionConflict("Expert", expert_id, version, row["version"])
-        linked_before = _profile_orgs(tx, [expert_id])
-        run(tx, _DROP_OWNED, ids=[expert_id], keep=[])
+        linked_before = profile_orgs(tx, [expert_id])
+        drop_owned(tx, [expert_id], [])
         run(tx, "MATCH (e:Expert {id: $id}) DETACH DELETE e", id=expert_id)
-        _drop_orphan_orgs(tx, linked_before)
+        drop_orphan_orgs(tx, linked_before)
 
     db.write(work)

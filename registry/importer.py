@@ -5,14 +5,26 @@ every invalid field (``line 7: skills.2.level: must be between 1 and 5 (got 9)``
 valid rows are written in batches, one transaction per batch, through the same
 ``write_profiles`` path as the API and the demo seed, so no profile is ever half-written. A row
 whose content equals what is stored (same content hash) is skipped as *unchanged*: importing a
-file twice changes nothing, versions included. When two rows of one file carry the same
-identity (id, ORCID, external key or e-mail), the first wins and the later one is rejected as
-a duplicate of the first. An import made for an HR agency (``agency``) may only create
-profiles and change the ones that agency registered and no expert has claimed; the rows for
-other existing profiles are rejected (``registry.ownership``, checked in the writing
-transaction). Checking overlaps with writing: a writer thread commits one batch
-while the next is validated, in worker processes for a large import on a machine with cores
-to spare (validation is pure Python and CPU-bound).
+file twice changes nothing, versions included.
+
+A row updates the stored expert that any of its identifiers (id, ORCID iD, external key,
+e-mail) names, so a record first imported by e-mail and again with an ORCID iD added stays
+one expert; a row whose identifiers name different experts is rejected as a conflict
+(``registry.identity``). When two rows of one import are the same expert (a shared identifier,
+or both naming one stored expert), the first wins and the later one is rejected as a
+duplicate of the first. Fields an import does not own (``verified``, ``registeredBy``) keep
+their stored value unless the row sets them, and account links are never touched. The counts
+are what the database did: of two overlapping imports of one new expert, one reports it
+created.
+
+An import made for an HR agency (``agency``) may only create profiles and change the ones that
+agency registered and no expert has claimed: the rows that reach any other stored profile, by
+whichever identifier, are rejected (``registry.ownership``, checked under lock in the writing
+transaction, on the experts the identity resolution found).
+
+Checking overlaps with writing: a writer thread commits one batch while the next is
+validated, in worker processes for a large import on a machine with cores to spare
+(validation is pure Python and CPU-bound).
 
 The file formats (JSON Lines, JSON, CSV and its columns) are described in
 ``registry.import_formats``.
@@ -36,10 +48,9 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
-from registry import audit
+from registry import audit, identity
 from registry.db import Database
 from registry.errors import Code, FieldError, RegistryError, ValidationError
-from registry.experts import existing_hashes, write_profiles
 from registry.import_formats import (
     CSV_COLUMNS,
     MAX_ROW_BYTES,
@@ -50,8 +61,9 @@ from registry.import_formats import (
     raw_text,
     read_rows,
 )
-from registry.ownership import identity_path, import_refusals
+from registry.ownership import import_refusals
 from registry.profile import content_hash, validate_profile
+from registry.profile_write import write_profiles
 
 __all__ = [
     "CSV_COLUMNS",
@@ -96,6 +108,8 @@ class ImportResult:
     ignored: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
     seconds: float = 0.0
+    # line -> (expert id, "CREATED" | "UPDATED" | "UNCHANGED") for every row written or skipped
+    outcomes: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def accepted(self) -> int:
@@ -122,7 +136,33 @@ class _Counts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    refused: dict[str, tuple[Code, str]] = field(default_factory=dict)  # id -> code, reason
+    rejected: list[RejectedRow] = field(default_factory=list)
+    experts: dict[str, int] = field(default_factory=dict)  # expert id -> line, once written
+    outcomes: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+    def add(self, other: _Counts) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.rejected += other.rejected
+        self.experts.update(other.experts)
+        self.outcomes.update(other.outcomes)
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A valid row on its way to the database."""
+
+    line: int
+    doc: dict[str, Any]
+    row: Row
+    explicit_id: bool  # the row gave its id (else it was derived from the identifiers)
+    given: frozenset[str]  # which of the fields the import does not own the row sets
+
+
+# Fields an import row does not own: kept as stored unless the row sets them (an export
+# being restored does). ``registeredBy`` of an importing account applies to new profiles.
+_NOT_OWNED = ("verified", "registeredBy")
 
 
 class _Writer:
@@ -142,13 +182,13 @@ class _Writer:
         self.run_id = str(uuid.uuid4())
         self.error: BaseException | None = None
         self.lock = threading.Lock()
-        self.queue: queue.Queue[list[tuple[int, dict[str, Any], Row]] | None] = \
-            queue.Queue(maxsize=2)
+        self.written: dict[str, int] = {}  # expert id -> line of the row that wrote it
+        self.queue: queue.Queue[list[_Item] | None] = queue.Queue(maxsize=2)
         self.thread = threading.Thread(target=self._loop, name="chuyengia-import-writer",
                                        daemon=True)
         self.thread.start()
 
-    def submit(self, batch: list[tuple[int, dict[str, Any], Row]]) -> None:
+    def submit(self, batch: list[_Item]) -> None:
         if self.error is not None:
             raise self.error
         if batch:
@@ -169,61 +209,98 @@ class _Writer:
             except BaseException as exc:  # noqa: BLE001  (re-raised in the caller's thread)
                 self.error = exc
 
-    def _work(self, tx: ManagedTransaction, docs: list[dict[str, Any]]) -> _Counts:
+    def _settle(self, item: _Item, stored: dict[str, Any] | None) -> dict[str, Any]:
+        """The document to write: the stored expert's id, and the fields the import does not
+        own as stored (or as the row sets them)."""
+        doc = dict(item.doc)
+        if stored is None:
+            doc["verified"] = bool(doc.get("verified")) if "verified" in item.given else False
+            if self.registered_by:
+                doc["registeredBy"] = self.registered_by
+            return doc
+        doc["id"] = stored["id"]
+        for key in _NOT_OWNED:
+            if key not in item.given or (key == "registeredBy" and self.registered_by):
+                doc[key] = stored.get(key)
+        doc["verified"] = bool(doc.get("verified"))
+        return doc
+
+    def _work(self, tx: ManagedTransaction, items: list[_Item]) -> _Counts:
+        # Runs again when the driver retries: it reads, decides and returns, and changes no
+        # state of the writer.
         counts = _Counts()
-        if self.agency is not None:
-            counts.refused = import_refusals(tx, [d["id"] for d in docs],
-                                             account_id=self.agency)
-            docs = [d for d in docs if d["id"] not in counts.refused]
-        stored = existing_hashes(tx, [d["id"] for d in docs])
-        changed = []
-        for doc in docs:
-            old = stored.get(doc["id"])
-            if old is not None and old == content_hash(doc):
+        found = identity.resolve(tx, [it.doc for it in items], [it.explicit_id for it in items])
+        refused = self._refusals(tx, found)
+        changed: list[dict[str, Any]] = []
+        lines: dict[str, int] = {}
+        for item, who in zip(items, found, strict=True):
+            if who.conflict is not None:
+                counts.rejected.append(RejectedRow(item.line, (who.conflict,), _text(item.row)))
+                continue
+            doc = self._settle(item, who.stored)
+            first = lines.get(doc["id"]) or self.written.get(doc["id"])
+            if first is not None:
+                counts.rejected.append(RejectedRow(item.line, (FieldError(
+                    "", Code.DUPLICATE_ROW, f"duplicate of line {first} (both are expert "
+                    f"{doc['id']})", {"line": first, "value": doc["id"]}),), _text(item.row)))
+                continue
+            if doc["id"] in refused:
+                code, reason = refused[doc["id"]]
+                path = identity.matched_by(item.doc, item.explicit_id, who.stored or {})
+                counts.rejected.append(RejectedRow(item.line, (FieldError(
+                    path, code, reason, {"value": doc["id"]}),), _text(item.row)))
+                continue
+            lines[doc["id"]] = item.line
+            if who.stored is not None and who.stored.get("contentHash") == content_hash(doc):
                 counts.unchanged += 1
                 continue
             changed.append(doc)
-            if old is None:
-                counts.created += 1
-            else:
-                counts.updated += 1
-        if changed:
-            write_profiles(tx, changed)
+        counts.experts = lines
+        written = write_profiles(tx, changed, skip_unchanged=True)
+        counts.created = sum(written.values())
+        counts.updated = len(written) - counts.created
+        counts.unchanged += len(changed) - len(written)
+        counts.outcomes = {
+            line: (eid, "UNCHANGED" if eid not in written else
+                   "CREATED" if written[eid] else "UPDATED") for eid, line in lines.items()}
+        if written:
             audit.record(tx, actor_id=self.registered_by, action=audit.AuditAction.IMPORT,
                          subject_kind="Import", subject_id=self.run_id,
                          detail={"source": self.source[-200:], "created": counts.created,
                                  "updated": counts.updated})
         return counts
 
-    def _write(self, batch: list[tuple[int, dict[str, Any], Row]]) -> None:
+    def _refusals(self, tx: ManagedTransaction, found: list[identity.Identified]
+                  ) -> dict[str, tuple[Code, str]]:
+        """For an agency's import: the stored experts the rows reach that it may not change."""
+        ids = sorted({who.stored["id"] for who in found if who.stored and who.conflict is None})
+        if self.agency is None or not ids:
+            return {}
+        return import_refusals(tx, ids, account_id=self.agency)
+
+    def _write(self, batch: list[_Item]) -> None:
         try:
-            counts = self.db.write(self._work, [doc for _, doc, _ in batch])
+            counts = self.db.write(self._work, batch)
         except ValidationError:
-            # A constraint the documents cannot see (an ORCID another expert holds): find
-            # the rows at fault one by one, keep the others.
+            # A constraint the documents cannot see (an ORCID iD another expert took since
+            # the batch was read): find the rows at fault one by one, keep the others.
             counts = _Counts()
-            for line, doc, row in batch:
+            for item in batch:
                 try:
-                    one = self.db.write(self._work, [doc])
+                    one = self.db.write(self._work, [item])
                 except ValidationError as exc:
-                    with self.lock:
-                        self.result.rejected.append(
-                            RejectedRow(line, tuple(exc.errors), _text(row)))
+                    counts.rejected.append(
+                        RejectedRow(item.line, tuple(exc.errors), _text(item.row)))
                     continue
-                counts.created += one.created
-                counts.updated += one.updated
-                counts.unchanged += one.unchanged
-                counts.refused.update(one.refused)
+                self.written.update(one.experts)
+                counts.add(one)
         with self.lock:
-            for line, doc, row in batch:
-                if doc["id"] in counts.refused:
-                    code, reason = counts.refused[doc["id"]]
-                    self.result.rejected.append(RejectedRow(line, (FieldError(
-                        identity_path(row.value), code, reason, {"value": doc["id"]}),),
-                        _text(row)))
+            self.written.update(counts.experts)
             self.result.created += counts.created
             self.result.updated += counts.updated
             self.result.unchanged += counts.unchanged
+            self.result.rejected += counts.rejected
+            self.result.outcomes.update(counts.outcomes)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,26 +363,29 @@ def _chunks(rows: Iterable[Row], size: int, result: ImportResult, bar: Any
         yield kept, raws
 
 
-def _validated(chunks: Iterator[tuple[list[Row], list[dict[str, Any]]]], workers: int
-               ) -> Iterator[tuple[list[Row], list[_Checked]]]:
+_Chunk = tuple[list[Row], list[dict[str, Any]]]
+
+
+def _validated(chunks: Iterator[_Chunk], workers: int
+               ) -> Iterator[tuple[list[Row], list[dict[str, Any]], list[_Checked]]]:
     """Validation results chunk by chunk, in order; in worker processes when ``workers``."""
     if workers < 1:
         for kept, raws in chunks:
-            yield kept, _validate_many(raws)
+            yield kept, raws, _validate_many(raws)
         return
     # Validation is pure Python and CPU-bound: processes, not threads. "spawn", because the
     # parent runs driver and writer threads that a fork would copy in an unknown state.
     with ProcessPoolExecutor(max_workers=workers,
                              mp_context=multiprocessing.get_context("spawn")) as pool:
-        pending: deque[tuple[list[Row], Future[Any]]] = deque()
+        pending: deque[tuple[list[Row], list[dict[str, Any]], Future[Any]]] = deque()
         for kept, raws in chunks:
-            pending.append((kept, pool.submit(_validate_many, raws)))
+            pending.append((kept, raws, pool.submit(_validate_many, raws)))
             if len(pending) > 2 * workers:
-                kept0, future = pending.popleft()
-                yield kept0, future.result()
+                kept0, raws0, future = pending.popleft()
+                yield kept0, raws0, future.result()
         while pending:
-            kept0, future = pending.popleft()
-            yield kept0, future.result()
+            kept0, raws0, future = pending.popleft()
+            yield kept0, raws0, future.result()
 
 
 def _workers(requested: int | None, total: int | None, batch_size: int) -> int:
@@ -331,27 +411,30 @@ def _import(db: Database, rows: Iterable[Row], *, batch_size: int, registered_by
 
         bar = tqdm(total=total, unit=" rows", desc="import", smoothing=0.1, mininterval=0.5)
     writer = _Writer(db, result, registered_by=registered_by, agency=agency, source=source)
-    first_line: dict[str, int] = {}
+    first_line: dict[tuple[str, str], tuple[int, str]] = {}  # identifier -> line, expert id
     validated = _validated(_chunks(rows, batch_size, result, bar),
                            _workers(workers, total, batch_size))
     try:
-        for kept, checked in validated:
-            batch: list[tuple[int, dict[str, Any], Row]] = []
-            for row, (doc, errors) in zip(kept, checked):
+        for kept, raws, checked in validated:
+            batch: list[_Item] = []
+            for row, raw, (doc, errors) in zip(kept, raws, checked, strict=True):
                 if doc is None:
                     result.rejected.append(RejectedRow(row.line, errors, _text(row)))
                     continue
-                first = first_line.get(doc["id"])
-                if first is not None:
+                ids = identity.keys(doc)
+                same = next((key for key in ids if key in first_line), None)
+                if same is not None:
+                    what = (f"expert id {doc['id']}" if same[0] == "id"
+                            else f"{identity.label(same[0])} {same[1]}")
+                    first, first_id = first_line[same]
                     result.rejected.append(RejectedRow(row.line, (FieldError(
                         "", Code.DUPLICATE_ROW, f"duplicate of line {first} (same identity, "
-                        f"expert id {doc['id']})", {"line": first, "value": doc["id"]}),),
-                        _text(row)))
+                        f"{what})", {"line": first, "value": first_id}),), _text(row)))
                     continue
-                first_line[doc["id"]] = row.line
-                if registered_by:
-                    doc["registeredBy"] = registered_by
-                batch.append((row.line, doc, row))
+                first_line.update((key, (row.line, doc["id"])) for key in ids)
+                batch.append(_Item(row.line, doc, row, explicit_id=raw.get("id") is not None,
+                                   given=frozenset(k for k in _NOT_OWNED
+                                                   if raw.get(k) is not None)))
             writer.submit(batch)
     finally:
         try:
@@ -382,8 +465,8 @@ def import_experts(
 
     ``registered_by`` (an account id) is stored on each written profile and recorded in the
     audit trail as the actor of the import. With ``agency`` (an HR agency's account id) the
-    rows for existing profiles that agency did not register, or that their expert claimed, are
-    rejected. Returns the counts and the rejected rows.
+    rows that reach existing profiles that agency did not register, or that their expert
+    claimed, are rejected. Returns the counts and the rejected rows.
     """
     if total is None and isinstance(rows, list | tuple):
         total = len(rows)

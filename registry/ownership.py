@@ -11,17 +11,12 @@ commits meanwhile cannot slip between the check and the write.
 
 from __future__ import annotations
 
-from typing import Any
-
 from neo4j import ManagedTransaction
 
 from registry.db import run
 from registry.errors import Code
 
-__all__ = ["IDENTITY_KEYS", "identity_path", "import_refusals"]
-
-# The keys a row names its profile by, as ``registry.profile.derive_expert_id`` reads them.
-IDENTITY_KEYS = ("id", "orcid", "externalKey", "email")
+__all__ = ["import_refusals"]
 
 _OWNERS = """
 UNWIND $ids AS id
@@ -32,13 +27,6 @@ WITH e, EXISTS { (:Account)-[:IS]->(e) } AS claimed
 WHERE claimed OR e.registeredBy IS NULL OR e.registeredBy <> $account
 RETURN e.id AS id, claimed
 """
-
-
-def identity_path(raw: Any) -> str:
-    """The field by which a row names its profile, for the path of a refusal."""
-    if isinstance(raw, dict):
-        return next((k for k in IDENTITY_KEYS if raw.get(k)), "id")
-    return "id"
 
 
 def import_refusals(tx: ManagedTransaction, ids: list[str], *, account_id: str

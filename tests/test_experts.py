@@ -81,6 +81,22 @@ def test_shared_publication_links_coauthors(db: Database):
     assert rows == [{"id": b["id"]}]
 
 
+def test_coauthors_written_in_one_batch_share_a_work_and_its_areas_once(db: Database):
+    project = {"title": "Vệ tinh quan sát", "startYear": 2020,
+               "areas": ["semiconductor-chips", "robotics-automation"]}
+    pub = {"title": "Ảnh vệ tinh", "year": 2021, "doi": "10.5555/shared"}
+    docs = [validate_profile(profile(email=f"{n}@example.org", publications=[pub],
+                                     projects=[{**project, "relation": rel}]))
+            for n, rel in (("a", "LED"), ("b", "CONTRIBUTED"))]
+    written = db.write(experts.write_profiles, docs)
+    assert written == {docs[0]["id"]: True, docs[1]["id"]: True}
+    [row] = db.query("""MATCH (p:Project) RETURN count(p) AS projects,
+        COUNT { (p)-[:IN_AREA]->() } AS areas, COUNT { (:Expert)-[:LED]->(p) } AS led,
+        COUNT { (:Expert)-[:CONTRIBUTED]->(p) } AS contributed,
+        COUNT { (:Publication)<-[:AUTHORED]-() } AS authorships""")
+    assert row == {"projects": 1, "areas": 2, "led": 1, "contributed": 1, "authorships": 2}
+
+
 def test_delete(db: Database):
     doc = experts.create_expert(db, profile())
     with pytest.raises(VersionConflict):

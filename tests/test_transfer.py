@@ -104,16 +104,21 @@ def test_a_changed_row_updates_its_profile_and_bumps_the_version(db: Database):
     assert experts.read_profile(db, eid)["headline"] == "Kiến trúc sư SoC"
 
 
-def test_a_row_breaking_a_constraint_is_rejected_and_its_batch_mates_written(db: Database):
+def test_rows_sharing_an_orcid_or_naming_another_expert_are_rejected_and_the_rest_written(
+        db: Database):
     orcid = "0000-0002-1825-0097"
-    rows = [(1, profile(id="expert-one", orcid=orcid)),
-            (2, profile(id="expert-two", orcid=orcid, email="two@example.org")),
-            (3, profile(email="three@example.org", fullName="Lê Văn Ba"))]
+    import_experts(db, [(1, profile(id="expert-one", orcid=orcid))])
+    other = "0000-0001-5109-3700"
+    rows = [(1, profile(id="expert-two", orcid=orcid, email="two@example.org")),
+            (2, profile(email="three@example.org", fullName="Lê Văn Ba", orcid=other)),
+            (3, profile(email="four@example.org", orcid=other))]
     result = import_experts(db, rows, batch_size=10)
     assert [(r.line, r.reason) for r in result.rejected] == [
-        (2, "orcid: a record with this value already exists")]
-    assert result.created == 2
-    assert sorted(_versions(db)) == sorted(["expert-one", validate_id(rows[2][1])])
+        (1, (f"identity conflict: the row's id is expert-two but ORCID iD {orcid} is expert "
+             "expert-one; nothing was written for this row")),
+        (3, f"duplicate of line 2 (same identity, expert id {validate_id(rows[1][1])})")]
+    assert result.created == 1
+    assert sorted(_versions(db)) == sorted(["expert-one", validate_id(rows[1][1])])
 
 
 def validate_id(raw: dict) -> str:

@@ -7,14 +7,14 @@ the ``chuyengia import`` command). This module adds what an upload through the A
 * a size limit (``settings.max_import_bytes``), answered as ``ValidationFailed`` at
   ``content``;
 * who may change what: an agency's rows may create profiles and update the profiles the agency
-  registered and no expert has claimed; a row for any other existing profile is rejected, with
-  the field that names the profile (the importer checks it in the writing transaction, see
-  ``registry.ownership``; administrators may update any), and an agency's rows cannot set
-  ``verified`` (it stays as it is, false for a new profile);
-* a status for every row. The importer reports rejected rows; the others are told apart by
-  reading, before the write, whether the row's profile exists and has the same content. A
-  profile changed by someone else between that read and the write can make a row reported as
-  UPDATED where it was UNCHANGED (or the reverse); the counts are the importer's own.
+  registered and no expert has claimed; a row that reaches any other existing profile, by any
+  of its identifiers, is rejected, with the identifier that reached it as the path (the
+  importer checks it in the writing transaction, see ``registry.ownership``; administrators
+  may update any), and an agency's rows cannot set ``verified`` (the importer keeps it as
+  stored, false for a new profile);
+* a status for every row, as the importer reports it (what the database did), with the id of
+  the expert the row is: found by any of its identifiers (``registry.identity``), so a rejected
+  row names the profile it would have changed.
 """
 
 from __future__ import annotations
@@ -31,11 +31,11 @@ from api.guards import mutation_guard
 from api.imports.inputs import ImportExpertsInput
 from api.imports.types import ExpertsImported, ImportRow, ImportRowStatus
 from api.permissions import HasRole
-from registry import experts
+from registry import identity
 from registry.db import Database
 from registry.errors import Code, FieldError, ValidationError
 from registry.importer import import_experts, read_rows
-from registry.profile import content_hash, validate_profile
+from registry.profile import validate_profile
 
 __all__ = ["ImportMutations", "run_import"]
 
@@ -69,41 +69,34 @@ def _identify(row: _Row) -> dict[str, Any] | None:
         return None
 
 
-def _keep_verified(rows: Iterable[_Row], stored: dict[str, dict[str, Any]]) -> None:
-    """An agency's row leaves ``verified`` as it is (false for a new profile)."""
+def _without_verified(rows: Iterable[_Row]) -> None:
+    """An agency's row does not set ``verified``: the importer keeps it as stored (false for a
+    new profile), read in the writing transaction."""
     for row in rows:
-        current = stored.get(row.expert_id) if row.expert_id else None
-        if isinstance(row.raw, dict):
-            row.raw = {**row.raw, "verified": bool(current and current.get("verified"))}
-
-
-def _expected(row: _Row, stored: dict[str, dict[str, Any]]) -> ImportRowStatus | None:
-    doc = _identify(row)
-    if doc is None:
-        return None  # a record of another kind: ignored, not a row of the report
-    current = stored.get(doc["id"])
-    if current is None:
-        return ImportRowStatus.CREATED
-    same = current.get("contentHash") == content_hash(doc)
-    return ImportRowStatus.UNCHANGED if same else ImportRowStatus.UPDATED
+        if isinstance(row.raw, dict) and "verified" in row.raw:
+            row.raw = {k: v for k, v in row.raw.items() if k != "verified"}
 
 
 def run_import(db: Database, data: bytes, fmt: str, *, account_id: str,
                is_admin: bool) -> ExpertsImported:
     """Import ``data`` for the caller and report every row (see the module docstring)."""
-    rows = []
+    rows, docs = [], {}
     for line, raw, error in read_rows(data, fmt):
         row = _Row(line, raw)
         if error is not None:
             row.reject(error)
-        else:
-            doc = _identify(row)
-            row.expert_id = doc["id"] if doc else None
+        elif (doc := _identify(row)) is not None:
+            docs[line] = doc
         rows.append(row)
-    ids = sorted({r.expert_id for r in rows if r.expert_id})
-    stored = db.read(experts.read_profiles, ids) if ids else {}
+    # The expert each valid row is, for the report of a row the importer rejects (a written
+    # row's id comes from the importer's outcome).
+    valid = [r for r in rows if r.line in docs]
+    found = db.read(identity.resolve, [docs[r.line] for r in valid],
+                    [r.raw.get("id") is not None for r in valid]) if valid else []
+    for row, who in zip(valid, found, strict=True):
+        row.expert_id = who.stored["id"] if who.stored else docs[row.line]["id"]
     if not is_admin:
-        _keep_verified((r for r in rows if r.status is None), stored)
+        _without_verified(r for r in rows if r.status is None)
     to_write = [r for r in rows if r.status is None]
     result = import_experts(db, [(r.line, r.raw) for r in to_write], registered_by=account_id,
                             source="graphql", agency=None if is_admin else account_id)
@@ -111,8 +104,9 @@ def run_import(db: Database, data: bytes, fmt: str, *, account_id: str,
     for row in to_write:
         if row.line in rejected:
             row.reject(*rejected[row.line])
-        else:
-            row.status = _expected(row, stored)
+        elif row.line in result.outcomes:
+            row.expert_id, status = result.outcomes[row.line]
+            row.status = ImportRowStatus[status]
     reported = [r for r in rows if r.status is not None]
     return ExpertsImported(
         created=result.created, updated=result.updated, unchanged=result.unchanged,

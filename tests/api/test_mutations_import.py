@@ -124,6 +124,33 @@ def test_an_agency_cannot_overwrite_a_profile_it_did_not_register(client, db: Da
     assert statuses(by_admin) == {1: "UPDATED"}
 
 
+def test_an_added_orcid_does_not_let_an_agency_reach_around_the_owner(
+        client, db: Database, callers: Callers):
+    # The row matches the owner's profile by e-mail; its ORCID iD would derive another id.
+    owner_row = {k: v for k, v in experts.read_profile(db, callers.expert_id).items()
+                 if k in ("fullName", "email", "residenceCountry")}
+    result = run(client, callers.hr, jsonl({**owner_row, "orcid": "0000-0002-1825-0097",
+                                            "headline": "chiếm"}))
+    assert statuses(result) == {1: "REJECTED"}
+    assert result["rows"][0]["expertId"] == callers.expert_id
+    # The path is the identifier that reached the profile, not the stronger one the row added.
+    assert problems(result["rows"][0]) == [("email", "CLAIMED_BY_EXPERT",
+                                            {"value": callers.expert_id})]
+    assert db.query("MATCH (e:Expert) RETURN count(e) AS n")[0]["n"] == 2  # the callers' own
+
+
+def test_a_row_whose_identifiers_name_two_experts_is_a_conflict(client, db: Database,
+                                                                callers: Callers):
+    one, two = person(801, externalKey="D-1"), person(802, externalKey="D-2")
+    created = run(client, callers.hr, jsonl(one, two))["rows"]
+    ids = sorted(r["expertId"] for r in created)
+    result = run(client, callers.hr, jsonl({**one, "externalKey": "D-2", "headline": "gộp"}))
+    assert statuses(result) == {1: "REJECTED"}
+    assert result["rows"][0]["reason"].startswith("identity conflict: ")
+    assert problems(result["rows"][0]) == [("", "IDENTITY_CONFLICT", {"value": ids})]
+    assert all(experts.read_profile(db, i).get("headline") != "gộp" for i in ids)
+
+
 def test_an_agency_cannot_overwrite_a_profile_its_expert_claimed(client, db: Database,
                                                                  callers: Callers):
     mine = person(601, fullName="Hồ Sơ Đã Nhận", externalKey="C-1")

@@ -60,6 +60,7 @@ export const errorsEn = {
   "fieldError.REPEATED_COLUMNS": "The header repeats columns: {value}; no row was imported.",
   "fieldError.MISSING_COLUMN": "The header has no {value} column; no row was imported.",
   "fieldError.DUPLICATE_ROW": "Duplicate of line {line} (the same expert).",
+  "fieldError.IDENTITY_CONFLICT": "Its identifiers (id, ORCID iD, external key, e-mail) do not agree with the stored experts they name ({value}); nothing was written for it. Correct the row, or merge those experts first.",
   "fieldError.CLAIMED_BY_EXPERT": "The expert has claimed this profile; only the expert or an administrator may change it.",
   "fieldError.REGISTERED_BY_OTHER": "Another account registered this profile; only that account or an administrator may change it.",
   "fieldError.NOT_A_RECORD": "Is not a record of a Chuyên Gia export.",

@@ -61,6 +61,7 @@ export const errorsVi = {
   "fieldError.REPEATED_COLUMNS": "Dòng tiêu đề lặp lại cột: {value}; chưa nhập dòng nào.",
   "fieldError.MISSING_COLUMN": "Dòng tiêu đề thiếu cột {value}; chưa nhập dòng nào.",
   "fieldError.DUPLICATE_ROW": "Trùng với dòng {line} (cùng một chuyên gia).",
+  "fieldError.IDENTITY_CONFLICT": "Các mã nhận dạng của dòng (mã hồ sơ, ORCID, mã bên ngoài, thư điện tử) không khớp với các chuyên gia đã có mà chúng chỉ tới ({value}); dòng này không được ghi. Hãy sửa dòng, hoặc gộp các chuyên gia đó trước.",
   "fieldError.CLAIMED_BY_EXPERT": "Chuyên gia đã nhận hồ sơ này; chỉ chính chuyên gia hoặc quản trị viên được sửa.",
   "fieldError.REGISTERED_BY_OTHER": "Hồ sơ này do một tài khoản khác đăng ký; chỉ tài khoản đó hoặc quản trị viên được sửa.",
   "fieldError.NOT_A_RECORD": "Không phải bản ghi của tệp xuất từ Chuyên Gia.",
