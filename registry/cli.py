@@ -9,7 +9,7 @@ from pathlib import Path
 
 from registry.errors import RegistryError
 from registry.localdb import LocalNeo4jError
-from registry.settings import get_settings
+from registry.settings import PROJECT_ROOT, get_settings
 
 __all__ = ["main"]
 
@@ -93,7 +93,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     with _db():
         pass  # start Neo4j and migrate before the workers come up
     uvicorn.run(
-        "server:create_app", factory=True, host=args.host or settings.host,
+        # ``server.py`` sits at the project root, which is not on ``sys.path`` when the
+        # console script runs (its own folder is); uvicorn imports it from there.
+        "server:create_app", factory=True, app_dir=str(PROJECT_ROOT),
+        host=args.host or settings.host,
         port=args.port or settings.port, workers=args.workers, log_level="info",
     )
     return 0
