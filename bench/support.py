@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 
+from registry.cli import KEEP_ALIVE_SECONDS
 from registry.db import Database
 from registry.localdb import LocalNeo4j
 from registry.migrations import migrate
@@ -76,7 +77,7 @@ def served_api(server: LocalNeo4j, *, workers: int = 2, env: dict[str, str] | No
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "server:create_app", "--factory", "--host",
          "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level",
-         "warning", "--no-access-log"],
+         "warning", "--no-access-log", "--timeout-keep-alive", str(KEEP_ALIVE_SECONDS)],
         cwd=PROJECT_ROOT, env=child_env,
     )
     base = f"http://127.0.0.1:{port}"

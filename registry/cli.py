@@ -86,6 +86,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+# An idle keep-alive connection is closed after this long. uvicorn's default (5 s) is shorter
+# than a client's pause between two requests under load (say, behind a queue of profile
+# updates to one expert), and a client that sends on a connection the server is closing at
+# that moment gets a reset.
+KEEP_ALIVE_SECONDS = 30
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -96,7 +103,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # ``server.py`` sits at the project root, which is not on ``sys.path`` when the
         # console script runs (its own folder is); uvicorn imports it from there.
         "server:create_app", factory=True, app_dir=str(PROJECT_ROOT),
-        host=args.host or settings.host,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS, host=args.host or settings.host,
         port=args.port or settings.port, workers=args.workers, log_level="info",
     )
     return 0
