@@ -25,7 +25,8 @@ from registry.localdb import LocalNeo4j
 from registry.migrations import migrate
 from registry.settings import PROJECT_ROOT, Settings
 
-__all__ = ["bench_server", "ensure_demo", "served_api", "percentile", "machine", "summary"]
+__all__ = ["bench_server", "ensure_demo", "free_port", "machine", "percentile", "served_api",
+           "stop_process", "summary"]
 
 
 def machine() -> str:
@@ -60,7 +61,8 @@ def ensure_demo(db: Database, experts: int, *, seed: int = 57) -> float:
     return time.perf_counter() - started
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
     with contextlib.closing(socket.socket()) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -70,7 +72,7 @@ def _free_port() -> int:
 def served_api(server: LocalNeo4j, *, workers: int = 2, env: dict[str, str] | None = None
                ) -> Iterator[str]:
     """Run ``server:create_app`` under uvicorn against ``server``; yields the base URL."""
-    port = _free_port()
+    port = free_port()
     child_env = {**os.environ, "NEO4J_URI": server.uri, "NEO4J_PASSWORD": server.password(),
                  "CHUYENGIA_ENV": "production", "CHUYENGIA_RATE_LIMIT": "1000000",
                  **(env or {})}
@@ -94,11 +96,17 @@ def served_api(server: LocalNeo4j, *, workers: int = 2, env: dict[str, str] | No
             raise RuntimeError("the API server did not become ready in 120 s")
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
+
+
+def stop_process(proc: subprocess.Popen, timeout: float = 30) -> None:
+    """Ask a child process to stop (SIGTERM); kill it if it has not after ``timeout``."""
+    proc.terminate()
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
 
 
 def percentile(values: list[float], q: float) -> float:

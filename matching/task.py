@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from registry.errors import Code
+from registry.programme_types import CHIEF_ENGINEER_KINDS, ONSITE_MODES, ROLES_SOUGHT
 from registry.validation import Validator
 from seed.reference import load_tech_lists
 
@@ -27,9 +28,7 @@ __all__ = [
     "task_from_saved",
 ]
 
-ROLES = ("CHIEF_ENGINEER", "PRINCIPAL_INVESTIGATOR", "MEMBER", "ADVISOR")
-KINDS = ("SYSTEM", "PROJECT", "ARCHITECT")
-ONSITE = ("ONSITE", "HYBRID", "REMOTE")
+ROLES, KINDS, ONSITE = ROLES_SOUGHT, CHIEF_ENGINEER_KINDS, ONSITE_MODES  # the registry's
 _KEYS = frozenset((
     "code", "title", "description", "objectives", "products", "roleSought",
     "chiefEngineerKind", "minYears", "languages", "location", "onsite", "start",

@@ -24,8 +24,6 @@ Two rules keep shared works whole when profiles are rewritten concurrently:
 
 from __future__ import annotations
 
-import re
-
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -73,9 +71,9 @@ DETACH DELETE w
 # listed again by each co-author is not rewritten (nor re-indexed for full-text search) each
 # time. ``r.props`` holds the work's id and its non-null properties, so ``=`` compares it whole.
 _MERGE_WORK = """
-  MATCH (e:Expert {{id: r.expert}})
-  MERGE (w:{label} {{id: r.props.id}})
-  FOREACH (_ IN CASE WHEN properties(w) <> r.props THEN [1] ELSE [] END | SET w = r.props)
+MATCH (e:Expert {{id: r.expert}})
+MERGE (w:{label} {{id: r.props.id}})
+FOREACH (_ IN CASE WHEN properties(w) <> r.props THEN [1] ELSE [] END | SET w = r.props)
 """
 
 # (parameter, label, relationship type) of the works linked the same way; constants, since
@@ -83,71 +81,66 @@ _MERGE_WORK = """
 _SIMPLE_WORKS = (("publications", "Publication", "AUTHORED"), ("patents", "Patent", "INVENTED"),
                  ("awards", "Award", "RECEIVED"))
 
-_SUBGRAPH = """
+# The sub-graph, one statement per kind of list, each with that one list parameter (the caller
+# sends only the non-empty ones). Neo4j plans a statement per combination of its list
+# parameters' sizes (in buckets): one statement over all nine lists took a fresh plan, 0.3-1 s,
+# for most single-profile writes (the kinds of list a profile has, and how many, vary).
+# Organizations come before the links to them, projects before their areas.
+_SUBGRAPH_PARTS: tuple[tuple[str, str], ...] = (
+    ("skills", """
+UNWIND $skills AS r
+MATCH (e:Expert {id: r.expert})
+MATCH (s:Skill {id: r.skill})
+CREATE (e)-[:HAS_SKILL {level: r.level, years: r.years, source: r.source}]->(s)
+"""),
+    ("orgs", """
+UNWIND $orgs AS r
+MERGE (o:Organization {id: r.id})
+ON CREATE SET o.name = r.name, o.nameFolded = r.nameFolded, o.country = r.country,
+              o.city = r.city, o.kind = r.kind, o.source = 'PROFILE'
+"""),
+    ("works_at", """
+UNWIND $works_at AS r
+MATCH (e:Expert {id: r.expert})
+MATCH (o:Organization {id: r.org})
+CREATE (e)-[:WORKS_AT {title: r.title, from: r.from, to: r.to, position: r.position}]->(o)
+"""),
+    ("studied_at", """
+UNWIND $studied_at AS r
+MATCH (e:Expert {id: r.expert})
+MATCH (o:Organization {id: r.org})
+CREATE (e)-[:STUDIED_AT {degree: r.degree, field: r.field, year: r.year,
+                         position: r.position}]->(o)
+"""),
+    ("projects", "UNWIND $projects AS r" + _MERGE_WORK.format(label="Project") + """
+FOREACH (_ IN CASE WHEN r.led THEN [1] ELSE [] END |
+  CREATE (e)-[:LED {role: r.role, position: r.position}]->(w))
+FOREACH (_ IN CASE WHEN r.led THEN [] ELSE [1] END |
+  CREATE (e)-[:CONTRIBUTED {role: r.role, position: r.position}]->(w))
+"""),
+    # A project's areas are the written document's (the last one listing it, when several
+    # do); one row per project, and links replaced only when they differ.
+    ("project_areas", """
+UNWIND $project_areas AS r
+MATCH (w:Project {id: r.id})
+WITH w, r, [(w)-[:IN_AREA]->(t:TechArea) | t.id] AS current
+WHERE size(current) <> size(r.areas) OR any(a IN r.areas WHERE NOT a IN current)
 CALL {
-  UNWIND $skills AS r
-  MATCH (e:Expert {id: r.expert})
-  MATCH (s:Skill {id: r.skill})
-  CREATE (e)-[:HAS_SKILL {level: r.level, years: r.years, source: r.source}]->(s)
+  WITH w
+  MATCH (w)-[old:IN_AREA]->()
+  DELETE old
 }
 CALL {
-  UNWIND $orgs AS r
-  MERGE (o:Organization {id: r.id})
-  ON CREATE SET o.name = r.name, o.nameFolded = r.nameFolded, o.country = r.country,
-                o.city = r.city, o.kind = r.kind, o.source = 'PROFILE'
+  WITH w, r
+  UNWIND r.areas AS area
+  MATCH (t:TechArea {id: area})
+  CREATE (w)-[:IN_AREA]->(t)
 }
-CALL {
-  UNWIND $works_at AS r
-  MATCH (e:Expert {id: r.expert})
-  MATCH (o:Organization {id: r.org})
-  CREATE (e)-[:WORKS_AT {title: r.title, from: r.from, to: r.to, position: r.position}]->(o)
-}
-CALL {
-  UNWIND $studied_at AS r
-  MATCH (e:Expert {id: r.expert})
-  MATCH (o:Organization {id: r.org})
-  CREATE (e)-[:STUDIED_AT {degree: r.degree, field: r.field, year: r.year,
-                           position: r.position}]->(o)
-}
-CALL {
-  UNWIND $projects AS r""" + _MERGE_WORK.format(label="Project") + """
-  FOREACH (_ IN CASE WHEN r.led THEN [1] ELSE [] END |
-    CREATE (e)-[:LED {role: r.role, position: r.position}]->(w))
-  FOREACH (_ IN CASE WHEN r.led THEN [] ELSE [1] END |
-    CREATE (e)-[:CONTRIBUTED {role: r.role, position: r.position}]->(w))
-}
-CALL {
-  // A project's areas are the written document's (the last one listing it, when several
-  // do); one row per project, and links replaced only when they differ.
-  UNWIND $project_areas AS r
-  MATCH (w:Project {id: r.id})
-  WITH w, r, [(w)-[:IN_AREA]->(t:TechArea) | t.id] AS current
-  WHERE size(current) <> size(r.areas) OR any(a IN r.areas WHERE NOT a IN current)
-  CALL {
-    WITH w
-    MATCH (w)-[old:IN_AREA]->()
-    DELETE old
-  }
-  CALL {
-    WITH w, r
-    UNWIND r.areas AS area
-    MATCH (t:TechArea {id: area})
-    CREATE (w)-[:IN_AREA]->(t)
-  }
-}
-""" + "".join(
-    "CALL {\n  UNWIND $" + param + " AS r" + _MERGE_WORK.format(label=label)
-    + "  CREATE (e)-[:" + rel + " {position: r.position}]->(w)\n}\n"
-    for param, label, rel in _SIMPLE_WORKS)
-
-
-# The sub-graph is written one list at a time, each a statement with one list parameter, and
-# empty lists are not sent. Neo4j plans a statement per combination of its list parameters'
-# sizes (in buckets): one statement over all nine lists took a fresh plan, 0.3-1 s, for most
-# single-profile writes (the kinds of list a profile has, and how many of each, vary).
-_SUBGRAPH_PARTS: tuple[tuple[str, str], ...] = tuple(
-    (re.search(r"UNWIND \$(\w+) AS r", body).group(1), body)  # type: ignore[union-attr]
-    for body in re.findall(r"^CALL \{\n(.*?)^\}\n", _SUBGRAPH, flags=re.DOTALL | re.MULTILINE))
+"""),
+    *((param, "UNWIND $" + param + " AS r" + _MERGE_WORK.format(label=label)
+       + "CREATE (e)-[:" + rel + " {position: r.position}]->(w)\n")
+      for param, label, rel in _SIMPLE_WORKS),
+)
 
 # Organizations that profiles created (reference ones are kept whatever links they have).
 _PROFILE_ORGS = """
@@ -176,7 +169,7 @@ def _work_props(item: dict[str, Any], *, drop: tuple[str, ...] = ()) -> dict[str
 
 
 def _subgraph_rows(docs: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """The parameters of ``_SUBGRAPH``: one list per kind of owned link, all documents."""
+    """The parameters of ``_SUBGRAPH_PARTS``: one list per kind of owned link, all documents."""
     out: dict[str, list[dict[str, Any]]] = {k: [] for k in (
         "skills", "orgs", "works_at", "studied_at", *_WORK_KINDS)}
     seen_orgs: set[str] = set()

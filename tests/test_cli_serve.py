@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,17 +10,13 @@ from pathlib import Path
 
 import httpx
 
-
-def _free_port() -> int:
-    with contextlib.closing(socket.socket()) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from bench.support import free_port, stop_process
 
 
 def test_serve_command_answers_graphql_from_any_working_directory(database, tmp_path: Path):
     # The console script's own folder, not the project root, is on its sys.path; run from
     # elsewhere so nothing depends on the working directory either.
-    port = _free_port()
+    port = free_port()
     command = Path(sys.executable).with_name("chuyengia")
     proc = subprocess.Popen([str(command), "serve", "--host", "127.0.0.1", "--port", str(port)],
                             cwd=tmp_path, env=os.environ.copy(), stdout=subprocess.PIPE,
@@ -45,9 +39,4 @@ def test_serve_command_answers_graphql_from_any_working_directory(database, tmp_
         assert answer.status_code == 200
         assert answer.json()["data"]["techAreas"], answer.text
     finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+        stop_process(proc)
