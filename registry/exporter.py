@@ -51,9 +51,10 @@ _NODE_KINDS = {"account": "Account", "programme": "Programme", "task": "Task",
                "shortlist": "Shortlist", "decision": "Decision", "audit": "AuditEvent",
                "sequence": "Sequence"}
 KINDS = ("organization", "expert", *_NODE_KINDS)
-# Labels that are reference data or schema records: migrate() loads them, export skips them.
+# Labels that are reference data, schema or lock records (migrate() loads the first, imports
+# make the last): export skips them.
 _REFERENCE_LABELS = frozenset(("Skill", "TechArea", "TaxonomyVersion", "SchemaMigration",
-                               "Country", "EligibilityScheme"))
+                               "Country", "EligibilityScheme", "IdentityLock"))
 # Labels the profile path writes (works and organizations).
 _PROFILE_LABELS = frozenset(("Expert", "Organization", "Publication", "Patent", "Project",
                              "Award"))

@@ -2,7 +2,7 @@
 
 ``graph_fingerprint`` is how tests and reliability checks prove that two graphs are the same
 (an export restored into an empty database, a seed run twice) without comparing them record
-by record. Schema records are left out; reference data is included.
+by record. Schema and lock records are left out; reference data is included.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ __all__ = ["graph_fingerprint"]
 # ---------------------------------------------------------------------------------------------
 
 _ALL_NODES = """
-MATCH (n) WHERE NOT n:SchemaMigration
+MATCH (n) WHERE NOT (n:SchemaMigration OR n:IdentityLock)
 RETURN elementId(n) AS eid, labels(n) AS labels, properties(n) AS props
 """
 _ALL_RELATIONSHIPS = """

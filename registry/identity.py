@@ -15,10 +15,18 @@ carries, in one statement per batch, and:
 
 ``keys`` gives the identifiers of a validated document, which the importer also uses to find
 two rows of one file that are the same expert.
+
+Two imports running at once could both find no stored expert for one new person named by
+different identifiers (one by e-mail, the other by ORCID iD and that e-mail) and create two.
+So a writing transaction first takes ``hold``: an exclusive lock on a lock record for each of
+its rows' identifiers (hashed onto ``LOCK_STRIPES`` records, in one order, so two batches
+cannot wait for each other), and resolves after it. Of two transactions sharing an identifier
+the second waits until the first commits and then finds what it wrote.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +36,7 @@ from registry.errors import Code, FieldError
 if TYPE_CHECKING:
     from neo4j import ManagedTransaction
 
-__all__ = ["Identified", "keys", "label", "matched_by", "resolve"]
+__all__ = ["LOCK_STRIPES", "Identified", "hold", "keys", "label", "matched_by", "resolve"]
 
 # The identifiers, strongest first, with the words a report uses for them.
 _LABELS = {"id": "expert id", "orcid": "ORCID iD", "externalKey": "external key",
@@ -52,6 +60,16 @@ RETURN r.i AS i, COLLECT {
   MATCH (e:Expert {email: r.email}) RETURN e {.id, .orcid, .externalKey, .email, .contentHash,
                                               .verified, .registeredBy} AS e
 } AS found
+"""
+
+LOCK_STRIPES = 64
+# MERGE is safe under the uniqueness constraint on the stripe (migration 0005); setting and
+# removing a property takes the record's write lock until commit and leaves it unchanged.
+_HOLD = """
+UNWIND $stripes AS s
+MERGE (l:IdentityLock {stripe: s})
+SET l.held = true
+REMOVE l.held
 """
 
 
@@ -121,6 +139,17 @@ def matched_by(doc: dict[str, Any], explicit_id: bool, stored: dict[str, Any]) -
     given = _LABELS if explicit_id else [f for f in _LABELS if f != "id"]
     found = next((f for f in given if doc.get(f) and doc.get(f) == stored.get(f)), None)
     return found or next((f for f in given if doc.get(f)), "id")
+
+
+def _stripe(field: str, value: str) -> int:
+    digest = hashlib.blake2b(f"{field}\x00{value}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % LOCK_STRIPES
+
+
+def hold(tx: ManagedTransaction, docs: list[dict[str, Any]]) -> None:
+    """Lock the identifiers of ``docs`` until ``tx`` ends (see the module docstring)."""
+    stripes = sorted({_stripe(field, value) for doc in docs for field, value in keys(doc)})
+    run(tx, _HOLD, stripes=stripes)
 
 
 def resolve(tx: ManagedTransaction, docs: list[dict[str, Any]], explicit_ids: list[bool]

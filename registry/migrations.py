@@ -100,6 +100,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             "FOR (n:Organization) ON (n.nameFolded)",
         ),
     ),
+    Migration(
+        "0005-identity-locks",
+        "lock records that serialise imports naming one person (registry.identity.hold)",
+        (_unique("IdentityLock", "stripe"),),
+    ),
 )
 
 

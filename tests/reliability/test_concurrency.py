@@ -6,6 +6,9 @@
   replaying the accepted updates in version order gives the final profile (none is lost).
 * Four imports of overlapping slices of one file run at once: every expert exists once, whole
   (all its skills and publications as the file says), and no shared work is duplicated.
+* Two imports name the same new people by different identifiers (one by e-mail, the other by
+  ORCID iD and the same e-mail, so each derives another id) at the same time: each person is
+  still one expert.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from registry.errors import VersionConflict
 from registry.experts import read_profile, update_expert, write_profiles
 from registry.profile import content_hash, validate_profile
 from registry.settings import Settings
+from registry.validation import _orcid_check_digit
 from registry.transfer import import_experts
 from seed.reference import load_skills
 from tests.api.mutation_support import mutation_document
@@ -66,40 +70,32 @@ def test_fifty_threads_updating_one_profile_lose_nothing(db: Database):
     accepted: list[tuple[int, str, int]] = []  # (version read, skill added, version after)
     conflicts: collections.Counter[int] = collections.Counter()
     first_round: collections.Counter[str] = collections.Counter()
-    errors: list[BaseException] = []
     deadline = time.monotonic() + 90
 
     def writer(skill: str) -> None:
-        try:
-            for attempt in range(WRITERS + 10):
-                if time.monotonic() > deadline:
-                    return
-                version = _version(db, expert_id)
-                if attempt == 0:
-                    read_together.wait()  # everyone has read before anyone writes
-                try:
-                    doc = update_expert(db, expert_id, version, lambda d: {
-                        **d, "skills": d["skills"] + [{"skill": skill, "level": 2, "years": 1}]})
-                except VersionConflict as exc:
-                    assert exc.expected == version and exc.current > version
-                    with lock:
-                        conflicts[version] += 1
-                        if attempt == 0:
-                            first_round["conflict"] += 1
-                    continue
-                with lock:
-                    accepted.append((version, skill, doc["version"]))
-                    if attempt == 0:
-                        first_round["won"] += 1
+        for attempt in range(WRITERS + 10):
+            if time.monotonic() > deadline:
                 return
-        except BaseException as exc:  # noqa: BLE001  (reported by the test below)
-            errors.append(exc)
+            version = _version(db, expert_id)
+            if attempt == 0:
+                read_together.wait()  # everyone has read before anyone writes
+            try:
+                doc = update_expert(db, expert_id, version, lambda d: {
+                    **d, "skills": d["skills"] + [{"skill": skill, "level": 2, "years": 1}]})
+            except VersionConflict as exc:
+                assert exc.expected == version and exc.current > version
+                with lock:
+                    conflicts[version] += 1
+                    if attempt == 0:
+                        first_round["conflict"] += 1
+                continue
+            with lock:
+                accepted.append((version, skill, doc["version"]))
+                if attempt == 0:
+                    first_round["won"] += 1
+            return
 
-    threads = [threading.Thread(target=writer, args=(s,)) for s in skills]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(100)
+    _, errors = _in_threads(writer, skills, timeout=100, together=False)
     assert not errors, errors[:3]
     assert len(accepted) == WRITERS, f"{len(accepted)} of {WRITERS} updates accepted"
     _check_history(accepted, conflicts, start, first_round)
@@ -201,22 +197,8 @@ def _profiles() -> list[dict[str, Any]]:
 def test_overlapping_imports_leave_every_expert_once_and_whole(db: Database):
     rows = _profiles()
     expected = {d["id"]: d for d in (validate_profile(r) for r in rows)}
-    results, errors = [], []
-
-    def importer(lo: int, hi: int) -> None:
-        try:
-            results.append(import_experts(db, list(enumerate(rows[lo:hi], start=lo + 1)),
-                                          batch_size=25))
-        except BaseException as exc:  # noqa: BLE001  (reported below)
-            errors.append(exc)
-
-    threads = [threading.Thread(target=importer, args=s) for s in SLICES]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(150)
-    assert not errors, errors
-    assert all(not r.rejected for r in results), [r.rejected[:3] for r in results]
+    results = _imports_at_once(db, [list(enumerate(rows[lo:hi], start=lo + 1))
+                                    for lo, hi in SLICES], batch_size=25)
     assert sum(r.accepted for r in results) == sum(hi - lo for lo, hi in SLICES)
     # The counts are what the database did: each expert was created by exactly one run, and
     # a run that wrote an expert another had just written with the same content skipped it.
@@ -243,25 +225,69 @@ def test_overlapping_imports_leave_every_expert_once_and_whole(db: Database):
         s["skill"] for s in expected[sample["id"]]["skills"])
 
 
+@pytest.mark.timeout(180)
+def test_imports_naming_new_people_by_different_identifiers_make_one_expert_each(
+        db: Database):
+    people = 120
+    by_email = [person(20_000 + i, fullName=f"Lê Thị Định Danh {i}") for i in range(people)]
+    by_orcid = [{**row, "orcid": _orcid(i)} for i, row in enumerate(by_email)]
+    ids = {validate_profile(a)["id"] != validate_profile(b)["id"]
+           for a, b in zip(by_email, by_orcid, strict=True)}
+    assert ids == {True}  # each row alone would make an expert of its own
+    results = _imports_at_once(db, [list(enumerate(rows, start=1))
+                                    for rows in (by_email, by_orcid)], batch_size=10)
+    assert sum(r.created for r in results) == people
+    stored = db.query("MATCH (e:Expert) RETURN e.email AS email, count(*) AS n")
+    assert len(stored) == people and {r["n"] for r in stored} == {1}
+
+
+def _imports_at_once(db: Database, files: list[list[tuple[int, dict[str, Any]]]], *,
+                     batch_size: int) -> list[Any]:
+    """Import each of ``files`` (numbered rows) in its own thread, all released at once;
+    returns their results after checking that none failed or rejected a row."""
+    results, errors = _in_threads(lambda rows: import_experts(db, rows, batch_size=batch_size),
+                                  files, timeout=150)
+    assert not errors, errors
+    assert all(not r.rejected for r in results), [r.rejected[:3] for r in results]
+    return results
+
+
+def _orcid(i: int) -> str:
+    """A valid ORCID iD of its own for ``i``."""
+    digits = f"00000002{1000 + i:04d}000"
+    digits += _orcid_check_digit(digits)
+    return "-".join(digits[k:k + 4] for k in range(0, 16, 4))
+
 def _write_at_once(db: Database, *docs: dict[str, Any]) -> list[str]:
     """Write each profile in its own transaction, all released at the same moment; returns
     the errors, as text."""
-    together = threading.Barrier(len(docs), timeout=10)
-    errors: list[str] = []
+    _, errors = _in_threads(lambda doc: db.write(write_profiles, [doc]), docs, timeout=30)
+    return [f"{type(exc).__name__}: {exc}" for exc in errors]
 
-    def write(doc: dict[str, Any]) -> None:
-        together.wait()
+
+def _in_threads(work: Any, inputs: Any, *, timeout: float, together: bool = True
+                ) -> tuple[list[Any], list[BaseException]]:
+    """``work(x)`` for each of ``inputs`` in a thread of its own (all released at one moment
+    when ``together``); returns what the calls returned and what they raised."""
+    inputs = list(inputs)
+    start = threading.Barrier(len(inputs), timeout=10) if together else None
+    results: list[Any] = []
+    errors: list[BaseException] = []
+
+    def call(x: Any) -> None:
+        if start is not None:
+            start.wait()
         try:
-            db.write(write_profiles, [doc])
+            results.append(work(x))
         except BaseException as exc:  # noqa: BLE001  (returned to the test)
-            errors.append(f"{type(exc).__name__}: {exc}")
+            errors.append(exc)
 
-    threads = [threading.Thread(target=write, args=(d,)) for d in docs]
+    threads = [threading.Thread(target=call, args=(x,)) for x in inputs]
     for t in threads:
         t.start()
     for t in threads:
-        t.join(30)
-    return errors
+        t.join(timeout)
+    return results, errors
 
 
 @pytest.mark.timeout(120)
