@@ -6,9 +6,9 @@ Uses the search benchmark's Neo4j and data (``var/bench-search-<experts>``, see
 ``bench/search_http.py``) and its requests (16 texts x 4 filter pairs, first 20). The statement
 ``registry.search`` sends for each request is captured, then it and each variant below run
 ``--repeats`` times over Bolt with one client (fastest kept), one request after another, after
-a warm-up pass over everything. A
-variant's rows are compared with the shipped statement's: a variant that is faster but answers
-differently is a change of what a search means, not a speed-up.
+a warm-up pass over everything. A variant's rows are compared with the shipped statement's: a
+variant that is faster but answers differently is a change of what a search means, not a
+speed-up.
 
 * ``shipped``: the statement as ``registry.search`` sends it;
 * ``count only``: the same matches counted, no page sorted out of them;

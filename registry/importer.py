@@ -229,8 +229,9 @@ class _Writer:
         # Runs again when the driver retries: it reads, decides and returns, and changes no
         # state of the writer.
         counts = _Counts()
-        identity.hold(tx, [it.doc for it in items])
-        found = identity.resolve(tx, [it.doc for it in items], [it.explicit_id for it in items])
+        docs = [it.doc for it in items]
+        identity.hold(tx, docs)
+        found = identity.resolve(tx, docs, [it.explicit_id for it in items])
         refused = self._refusals(tx, found)
         changed: list[dict[str, Any]] = []
         lines: dict[str, int] = {}

@@ -28,8 +28,8 @@ from registry.errors import VersionConflict
 from registry.experts import read_profile, update_expert, write_profiles
 from registry.profile import content_hash, validate_profile
 from registry.settings import Settings
-from registry.validation import _orcid_check_digit
 from registry.transfer import import_experts
+from registry.validation import _orcid_check_digit
 from seed.reference import load_skills
 from tests.api.mutation_support import mutation_document
 from tests.api.support import person, seed
