@@ -5,8 +5,8 @@ Three sources, merged:
 * the index (``matching.snapshot``): experts holding a required skill or one of its taxonomy
   neighbours (two links), with a cheap pre-score (weighted best credit per requirement);
 * the graph's full-text indexes over profiles (``expert_text``) and publications
-  (``publication_text``), queried once with the task's text folded into a Lucene OR query
-  (``registry.fulltext.lucene_query(any_word=True)``);
+  (``publication_text``), queried with the task's text folded into a Lucene OR query
+  (``registry.fulltext.lucene_query(any_word=True)``), the two indexes at once;
 * the evidence ranker's topic space (``matching.text.TextModel.evidence_scores``: one dense
   product over every expert's profile vector): the ``EVIDENCE_HITS`` experts nearest to the
   task's text, who may share no skill and no word with it (their papers are on the task's
@@ -29,8 +29,10 @@ the full-text hits of a task text are remembered until the index changes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 
@@ -52,18 +54,19 @@ nearest of those the viewer may see (and that pass the filter)."""
 _TEXT_SHARE = 0.5  # a full-text hit's pre-score weight against the skills'
 _EVIDENCE_SHARE = 0.5  # likewise for the evidence score, over the best one
 
-_FULLTEXT = """
-CALL () {
-  CALL db.index.fulltext.queryNodes('expert_text', $q, {limit: $hits}) YIELD node, score
-  RETURN node.id AS id, score
-  UNION ALL
-  CALL db.index.fulltext.queryNodes('publication_text', $q, {limit: $hits}) YIELD node, score
-  MATCH (node)<-[:AUTHORED]-(e:Expert)
-  RETURN e.id AS id, score * 0.5 AS score
-}
-WITH id, sum(score) AS score ORDER BY score DESC LIMIT $hits
-RETURN collect(id) AS ids, collect(score) AS scores
+# The task text against profiles and against publications (each publication's score, halved,
+# counts for each of its authors): two statements, sent at once (each keeps a core busy)
+# while the ranking thread makes the text's query vectors.
+_EXPERT_TEXT = """
+CALL db.index.fulltext.queryNodes('expert_text', $q, {limit: $hits}) YIELD node, score
+RETURN collect(node.id) AS ids, collect(score) AS scores
 """
+_PUBLICATION_TEXT = """
+CALL db.index.fulltext.queryNodes('publication_text', $q, {limit: $hits}) YIELD node, score
+MATCH (node)<-[:AUTHORED]-(e:Expert)
+RETURN collect(e.id) AS ids, collect(score * 0.5) AS scores
+"""
+_FULLTEXT_QUERIES = ThreadPoolExecutor(max_workers=4, thread_name_prefix="fulltext")
 ANONYMOUS = Viewer()
 _AVAILABILITY = {"FULL_TIME": 1, "PART_TIME": 2, "ADVISORY": 3, "UNAVAILABLE": 4}
 
@@ -95,14 +98,31 @@ def visible_mask(index: ExpertIndex, viewer: Viewer) -> np.ndarray:
 
 
 def fulltext_hits(db: Database, text: str, hits: int = TEXT_HITS) -> dict[str, float]:
-    """Experts whose profile or publications match any word of ``text`` (folded)."""
+    """Experts whose profile or publications match any word of ``text`` (folded): the
+    ``hits`` best by the sum of their scores."""
+    return send_fulltext(db, text, hits)()
+
+
+def send_fulltext(db: Database, text: str, hits: int = TEXT_HITS
+                  ) -> Callable[[], dict[str, float]]:
+    """Start :func:`fulltext_hits` (both statements, on helper threads); the function
+    returned waits for them and merges their answers."""
     q = lucene_query(text, any_word=True)
     if q is None:
-        return {}
-    rows = db.query(_FULLTEXT, q=q, hits=hits)  # one row of two lists: quick to decode
-    if not rows:
-        return {}
-    return dict(zip(rows[0]["ids"], map(float, rows[0]["scores"])))
+        return lambda: {}
+    sent = [_FULLTEXT_QUERIES.submit(db.query, statement, q=q, hits=hits)
+            for statement in (_EXPERT_TEXT, _PUBLICATION_TEXT)]
+
+    def receive() -> dict[str, float]:
+        total: dict[str, float] = {}
+        for rows in (s.result() for s in sent):  # one row of two lists: quick to decode
+            for e, score in zip(rows[0]["ids"], rows[0]["scores"]) if rows else ():
+                total[e] = total.get(e, 0.0) + score
+        if len(total) > hits:
+            total = dict(sorted(total.items(), key=itemgetter(1), reverse=True)[:hits])
+        return total
+
+    return receive
 
 
 def _skill_prescore(index: ExpertIndex, task: TaskSpec) -> np.ndarray:
@@ -198,9 +218,28 @@ def _areas(areas: Iterable[str]) -> frozenset[str]:
 class Hits:
     """What retrieval needs from the graph, read before the index is locked."""
 
-    task: dict[str, float]
+    task: TextHits
     filter: dict[str, float] | None
     text: str | None = None  # the task text the hits are for
+
+
+@dataclass(frozen=True)
+class TextHits:
+    """A task text's full-text hits as index rows and their scores over the best one."""
+
+    rows: np.ndarray
+    values: np.ndarray
+
+    @classmethod
+    def of(cls, index: ExpertIndex, found: Mapping[str, float]) -> TextHits:
+        row_of = index.row_of
+        pairs = [(row_of[e], s) for e, s in found.items() if e in row_of]
+        if not pairs:
+            return cls(np.zeros(0, dtype=np.intp), np.zeros(0))
+        rows, values = (np.array(x) for x in zip(*pairs))
+        rows, values = rows.astype(np.intp), values / values.max()
+        rows.flags.writeable = values.flags.writeable = False  # shared through the cache
+        return cls(rows, values)
 
 
 def graph_hits(db: Database, index: ExpertIndex, task: TaskSpec,
@@ -208,7 +247,13 @@ def graph_hits(db: Database, index: ExpertIndex, task: TaskSpec,
     """The full-text hits of the task's text (and of the filter's), remembered by the index
     until it changes."""
     text = task_query(task, index.graph)
-    task_hits = index.cached(("fulltext", text), lambda: fulltext_hits(db, text))
+
+    def search() -> TextHits:
+        receive = send_fulltext(db, text)
+        index.text.prepare(text)  # the text's query vectors, made while Neo4j searches
+        return TextHits.of(index, receive())
+
+    task_hits = index.cached(("fulltext", text), search)
     filter_hits = (index.cached(("filter", f.text), lambda: filter_text_hits(db, f))
                    if (f := filter) is not None and f.text else None)
     return Hits(task_hits, filter_hits, text)
@@ -221,7 +266,7 @@ def select(index: ExpertIndex, task: TaskSpec, hits: Hits, *, viewer: Viewer = A
     uses the rows returned."""
     score = _skill_prescore(index, task)
     matched = score > 0
-    text_rows, values = _hit_rows(index, hits)
+    text_rows, values = hits.task.rows, hits.task.values
     if len(text_rows):
         score[text_rows] += _TEXT_SHARE * values
         matched[text_rows] = True
@@ -267,15 +312,6 @@ def _nearest(evidence: np.ndarray, among: np.ndarray) -> np.ndarray:
     (above 0; ties: lower row first)."""
     rows = np.flatnonzero(among & (evidence > 0))
     return _best(rows, evidence, EVIDENCE_HITS)
-
-
-def _hit_rows(index: ExpertIndex, hits: Hits) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of the task's full-text hits and their scores over the best one."""
-    found = [(index.row_of[e], s) for e, s in hits.task.items() if e in index.row_of]
-    if not found:
-        return np.zeros(0, dtype=np.intp), np.zeros(0)
-    rows, values = (np.array(x) for x in zip(*found))
-    return rows.astype(np.intp), values / values.max()
 
 
 def _order(rows: np.ndarray, pre: np.ndarray, limit: int) -> np.ndarray:

@@ -263,16 +263,18 @@ class Matcher:
 
     def rank(self, db: Database, task: Any, *, first: int = 20, after: str | None = None,
              viewer: Viewer = ANONYMOUS, filter: ExpertFilter | None = None,
-             chosen: Sequence[str] = ()) -> Ranking:
+             chosen: Sequence[str] = (), excluded: int = MAX_EXCLUDED) -> Ranking:
         """Ranked candidates for a saved task (id or object) or an unsaved task input.
 
         ``first``/``after`` page through the candidates that pass the hard rules; the
-        ``excluded`` list (best scores first, at most 200, ``excluded_total`` counts all)
-        comes with every page.
+        ``excluded`` list (best scores first, the first ``excluded`` of them, at most 200,
+        with the rules each fails; ``excluded_total`` counts all) comes with every page.
         """
-        if not 0 <= first <= MAX_FIRST:
-            raise ValidationError.at("first", Code.OUT_OF_RANGE,
-                                     f"must be between 0 and {MAX_FIRST}", min=0, max=MAX_FIRST)
+        for name, value, most in (("first", first, MAX_FIRST),
+                                  ("excluded", excluded, MAX_EXCLUDED)):
+            if not 0 <= value <= most:
+                raise ValidationError.at(name, Code.OUT_OF_RANGE,
+                                         f"must be between 0 and {most}", min=0, max=most)
         offset = decode_cursor(after)
         index = self.index(db)
         spec = self.task(db, task, index)
@@ -280,18 +282,18 @@ class Matcher:
         with index.lock:
             s = self._score(index, spec, hits, viewer=viewer, filter=filter, chosen=chosen)
             passed = s.rules.passed
-            ids = np.array(s.fm.ids, dtype=object)
+            ids = np.array(s.fm.ids, dtype=str)  # sorts in C, in the order of str
             ok = np.flatnonzero(passed)
             ok = ok[np.lexsort((ids[ok], -s.scores[ok]))]
             page = ok[offset:offset + first]
             bad = np.flatnonzero(~passed)
             bad = bad[np.lexsort((ids[bad], -s.scores[bad]))]
             candidates = self._explain(db, index, spec, s, page, offset)
-            excluded = tuple(Excluded(s.fm.ids[i], round(float(s.scores[i]), 6),
+            left_out = tuple(Excluded(s.fm.ids[i], round(float(s.scores[i]), 6),
                                       tuple(s.rules.failures_of(i)), s.rules.role[i])
-                             for i in bad[:MAX_EXCLUDED])
+                             for i in bad[:excluded])
         return Ranking(
-            task_id=spec.id, candidates=candidates, excluded=excluded, excluded_total=len(bad),
+            task_id=spec.id, candidates=candidates, excluded=left_out, excluded_total=len(bad),
             total_count=len(ok), has_next_page=offset + len(page) < len(ok),
             end_cursor=candidates[-1].cursor if candidates else None,
             model_id=s.model.model_id, tech_list_id=spec.tech_list_id,

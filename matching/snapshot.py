@@ -153,6 +153,7 @@ class ExpertIndex:
         self.row_of: dict[str, int] = {}
         self.alive = np.zeros(0, dtype=bool)
         self.num = np.zeros((0, len(NUMERIC)))
+        self.id_of = np.zeros(0, dtype=object)  # each row's expert id (kept when removed)
         self.country = np.zeros(0, dtype=object)
         self.city = np.zeros(0, dtype=object)  # case-folded, for the place feature
         self.visibility = np.zeros(0, dtype=np.int8)
@@ -290,6 +291,7 @@ class ExpertIndex:
         n = len(self.records)
         self._grow(n)
         self.alive[:n] = True
+        self.id_of[:n] = [r.id for r in self.records]
         if block.num:
             self.num[:n] = np.vstack(block.num)
         self.country[:n] = [r.residence_country for r in self.records]
@@ -332,6 +334,7 @@ class ExpertIndex:
             r = p.record
             self.records[row] = r
             self.alive[row] = True
+            self.id_of[row] = r.id
             self.num[row] = _numeric(r)
             self.country[row] = r.residence_country
             self.city[row] = _city(r.city)
@@ -366,6 +369,7 @@ class ExpertIndex:
         cap = max(n, 2 * have, 64)
         self.alive = np.concatenate([self.alive, np.zeros(cap - have, dtype=bool)])
         self.num = np.vstack([self.num, np.zeros((cap - have, len(NUMERIC)))])
+        self.id_of = np.concatenate([self.id_of, np.full(cap - have, None, dtype=object)])
         self.country = np.concatenate([self.country, np.full(cap - have, None, dtype=object)])
         self.city = np.concatenate([self.city, np.full(cap - have, None, dtype=object)])
         self.visibility = np.concatenate([self.visibility, np.ones(cap - have, dtype=np.int8)])
@@ -409,7 +413,7 @@ class ExpertIndex:
                           dtype=np.intp)
 
     def ids(self, rows: Iterable[int]) -> list[str]:
-        return [self.records[r].id for r in rows]
+        return self.id_of[np.asarray(rows, dtype=np.intp)].tolist()
 
     def column(self, name: str, rows: np.ndarray) -> np.ndarray:
         return self.num[rows, COL[name]]

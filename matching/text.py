@@ -804,6 +804,11 @@ class TextModel:
             qx = hit[1]
         return q, qx
 
+    def prepare(self, query: str) -> None:
+        """Make and cache the text's query vectors ahead of scoring (they depend on the
+        fitted models only, not on the rows: safe without the index's lock)."""
+        self._query(query)
+
     def tfidf_scores(self, query: str) -> np.ndarray:
         """Cosine of every row's TF-IDF vector with the query's."""
         q, _ = self._query(query)

@@ -25,6 +25,7 @@ from registry.errors import (
     RegistryError,
     ValidationError,
 )
+from registry.rows import as_dict
 from registry.settings import Settings, get_settings
 
 __all__ = ["Database", "run", "run_single", "count_queries", "local_server_for"]
@@ -45,7 +46,7 @@ def run(tx: ManagedTransaction, query: str, /, **params: Any) -> list[dict[str, 
     counter = _query_counter.get()
     if counter is not None:
         counter[0] += 1
-    return [record.data() for record in tx.run(query, params)]
+    return [as_dict(record) for record in tx.run(query, params)]
 
 
 def run_single(tx: ManagedTransaction, query: str, /, **params: Any) -> dict[str, Any] | None:

@@ -46,7 +46,8 @@ class TaskCandidateFields:
         matcher = current_matcher()
         ranking = await ctx.db_call(
             matcher.rank, ctx.db, self.record, first=first, after=after, viewer=ctx.viewer,
-            filter=registry_filter(filter) if filter is not None else None)
+            filter=registry_filter(filter) if filter is not None else None,
+            excluded=excluded_first)
         return await candidate_connection(ctx, ranking, excluded_first=excluded_first)
 
     @strawberry.field(extensions=[guard(SeesDecisions())], description=(

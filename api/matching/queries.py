@@ -44,7 +44,8 @@ class MatchingQueries:
         matcher = current_matcher()
         ranking = await ctx.db_call(
             matcher.rank, ctx.db, as_document(input), first=first, after=after,
-            viewer=ctx.viewer, filter=registry_filter(filter) if filter is not None else None)
+            viewer=ctx.viewer, filter=registry_filter(filter) if filter is not None else None,
+            excluded=excluded_first)
         return await candidate_connection(ctx, ranking, excluded_first=excluded_first)
 
     @strawberry.field(description=(

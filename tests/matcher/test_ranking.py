@@ -282,3 +282,22 @@ def test_an_empty_registry_ranks_nobody(db: Database, matcher):
     team = matcher.recommend_team(db, task_input(), 3)
     assert team.lead is None and team.members == () and team.coverage == 0.0
     assert [u.skill for u in team.uncovered] == ["large-language-models"]
+
+
+def test_the_excluded_list_is_cut_where_asked_and_still_counts_all(db: Database, matcher):
+    kept = add(db, "an", skills=[skill("large-language-models", 5)])
+    out = [add(db, k, skills=[skill("large-language-models", 1 + i % 2)])
+           for i, k in enumerate(["binh", "cuong", "dung", "giang"])]
+    task = task_input(requirements=[
+        {"skill": "large-language-models", "mustHave": True, "minLevel": 3}])
+    full = matcher.rank(db, task)
+    assert ids(full) == [kept] and {e.expert_id for e in full.excluded} == set(out)
+    two = matcher.rank(db, task, excluded=2)
+    assert [e.expert_id for e in two.excluded] == [e.expert_id for e in full.excluded[:2]]
+    assert two.excluded[0].rules == full.excluded[0].rules
+    assert two.excluded_total == full.excluded_total == 4 and ids(two) == [kept]
+    assert matcher.rank(db, task, excluded=0).excluded == ()
+    for bad in (-1, 201):
+        with pytest.raises(ValidationError) as err:
+            matcher.rank(db, task, excluded=bad)
+        assert [e.path for e in err.value.errors] == ["excluded"]

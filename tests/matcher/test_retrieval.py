@@ -1,6 +1,6 @@
 """Candidate retrieval through evidence similarity: an expert who shares no skill and no word
 with the task, but whose papers are on its subject, is retrieved and ranked; visibility holds
-on that path too."""
+on that path too. The full-text hits of profiles and publications add up per expert."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from matching.candidates import fulltext_hits, graph_hits, select
 from matching.features import task_query
 from matching.task import TaskSpec
 from registry.db import Database
+from registry.fulltext import lucene_query
 from registry.search import Viewer
 
 from .conftest import add
@@ -109,3 +110,41 @@ def test_each_viewer_reaches_as_deep_into_what_they_may_see(
     # An anonymous viewer's reach is as deep into what they may see: the next one.
     assert e["field"] in anonymous_ids and e["private"] not in anonymous_ids
     assert anonymous.evidence_hits == admin.evidence_hits
+
+
+# The one-statement form the matcher used before it queried the two indexes at once: the
+# sum of an expert's profile score and half of each of their publications' scores.
+_ORACLE = """
+CALL () {
+  CALL db.index.fulltext.queryNodes('expert_text', $q, {limit: $hits}) YIELD node, score
+  RETURN node.id AS id, score
+  UNION ALL
+  CALL db.index.fulltext.queryNodes('publication_text', $q, {limit: $hits}) YIELD node, score
+  MATCH (node)<-[:AUTHORED]-(e:Expert)
+  RETURN e.id AS id, score * 0.5 AS score
+}
+RETURN id, sum(score) AS score ORDER BY score DESC
+"""
+
+
+def test_profile_and_publication_hits_add_up_per_expert(db: Database):
+    both = add(db, "both", headline="Speech recognition for Vietnamese",
+               publications=papers(BRIDGING[:2]))
+    profile = add(db, "profile", headline="Speech recognition engineer")
+    papers_only = add(db, "papers", publications=papers(BRIDGING[2:]))
+    add(db, "off", headline="Bridge monitoring", publications=papers(OFF_TOPIC[:2]))
+    text = "speech recognition"
+
+    def oracle(hits: int) -> dict[str, float]:
+        rows = db.query(_ORACLE, q=lucene_query(text, any_word=True), hits=hits)
+        return {r["id"]: r["score"] for r in rows[:hits]}
+
+    expected = oracle(100)
+    found = fulltext_hits(db, text, hits=100)
+    assert set(found) == set(expected) == {both, profile, papers_only}
+    assert all(found[e] == pytest.approx(expected[e]) for e in expected)
+    assert max(found, key=found.get) == both  # a profile and two papers
+    # Each index gives its best few, then the sums are cut to as many.
+    two = fulltext_hits(db, text, hits=2)
+    assert len(two) == 2 and two == pytest.approx(oracle(2))
+    assert fulltext_hits(db, "   ") == {}
