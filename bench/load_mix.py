@@ -255,27 +255,30 @@ def main() -> None:
         LocalNeo4j(PROJECT_ROOT / "var" / "bench-load", 7691, heap=args.neo4j_memory,
                    pagecache=args.neo4j_memory).start(300)
     server, db = bench_server("load", 7691)
-    seeded = ensure_demo(db, args.experts)
-    fixture = prepare(db, edited=args.edited, readable=5000, seed=args.seed)
-    print(f"machine: {machine()}")
-    print(f"experts: {args.experts} (seeding: {seeded:.0f} s{'' if seeded else ', was there'});"
-          f" {len(fixture.tasks)} OPEN tasks; {len(fixture.editors)} edited profiles; "
-          f"{args.concurrency} clients")
-    with served_api(server, workers=2) as base:
-        # Warm both workers: query plans, page cache, and each worker's first load of the
-        # matcher's index (tens of seconds), which must not land in the measured minute.
-        started = time.monotonic()
-        first_matches = asyncio.run(warm_matches(base, fixture))
-        warm = Tally()
-        asyncio.run(run(base, fixture, ["search", "profile"] * 100, concurrency=4, seconds=300,
-                        tally=warm))
-        print(f"warm-up: {time.monotonic() - started:.0f} s; task matches until warm (s): "
-              f"{', '.join(f'{x:.1f}' for x in first_matches)}; errors {dict(warm.errors)}")
-        tally = Tally()
-        ops = plan(args.max_requests, args.seed)
-        elapsed = asyncio.run(run(base, fixture, ops, concurrency=args.concurrency,
-                                  seconds=args.seconds, tally=tally))
-    db.close()
+    try:
+        seeded = ensure_demo(db, args.experts)
+        fixture = prepare(db, edited=args.edited, readable=5000, seed=args.seed)
+        print(f"machine: {machine()}")
+        print(f"experts: {args.experts} (seeding: {seeded:.0f} s{'' if seeded else ', was there'});"
+              f" {len(fixture.tasks)} OPEN tasks; {len(fixture.editors)} edited profiles; "
+              f"{args.concurrency} clients")
+        with served_api(server, workers=2) as base:
+            # Warm both workers: query plans, page cache, and each worker's first load of the
+            # matcher's index (tens of seconds), which must not land in the measured minute.
+            started = time.monotonic()
+            first_matches = asyncio.run(warm_matches(base, fixture))
+            warm = Tally()
+            asyncio.run(run(base, fixture, ["search", "profile"] * 100, concurrency=4, seconds=300,
+                            tally=warm))
+            print(f"warm-up: {time.monotonic() - started:.0f} s; task matches until warm (s): "
+                  f"{', '.join(f'{x:.1f}' for x in first_matches)}; errors {dict(warm.errors)}")
+            tally = Tally()
+            ops = plan(args.max_requests, args.seed)
+            elapsed = asyncio.run(run(base, fixture, ops, concurrency=args.concurrency,
+                                      seconds=args.seconds, tally=tally))
+    finally:  # the benchmark's own Neo4j does not outlive it
+        db.close()
+        server.stop()
     text, ok = report(tally, elapsed)
     print(text)
     raise SystemExit(0 if ok else 1)
