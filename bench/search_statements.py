@@ -30,6 +30,7 @@ from bench.support import bench_server, ensure_demo, machine
 from registry import search
 from registry.db import Database
 from registry.search import TEXT_HITS, ExpertSort, Viewer, search_experts
+from registry.rows import as_dict
 
 REQUESTS = 64  # every (text, filter pair) of bench.search_http once
 _CALLS = ("CALL db.index.fulltext.queryNodes('expert_text', $q, {{limit: {n}}}) "
@@ -83,7 +84,7 @@ def timed(db: Database, query: str, params: dict[str, Any], repeats: int
     with db.driver.session(database=db.database) as session:
         for _ in range(repeats):
             started = time.perf_counter()
-            rows = [r.data() for r in session.run(query, params)]
+            rows = [as_dict(r) for r in session.run(query, params)]  # as registry.db.run
             best = min(best, time.perf_counter() - started)
     return best, rows
 
