@@ -29,8 +29,8 @@ from bench.search_http import _registry_filter, _variables
 from bench.support import bench_server, ensure_demo, machine
 from registry import search
 from registry.db import Database
-from registry.search import TEXT_HITS, ExpertSort, Viewer, search_experts
 from registry.rows import as_dict
+from registry.search import TEXT_HITS, ExpertSort, Viewer, search_experts
 
 REQUESTS = 64  # every (text, filter pair) of bench.search_http once
 _CALLS = ("CALL db.index.fulltext.queryNodes('expert_text', $q, {{limit: {n}}}) "
