@@ -41,8 +41,6 @@ stemming. ``Doc.cites`` is carried for the graph side of the matcher but not use
 from __future__ import annotations
 
 import dataclasses
-import re
-import unicodedata
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -55,6 +53,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from matching.terms import WordBigrams, fold_text, stop_list, tfidf_transform
+
 __all__ = [
     "Doc",
     "EvidenceConfig",
@@ -64,19 +64,6 @@ __all__ = [
     "author_matrix",
     "fold_text",
 ]
-
-_D = str.maketrans({"đ": "d", "\u00f0": "d", "\u0256": "d"})
-_COMBINING = re.compile("[\u0300-\u036f]+")
-
-
-def fold_text(text: str) -> str:
-    """Lower case without diacritics, đ as d: the same words as ``registry.names.fold``
-    gives for stored (already normalised) text, at a fraction of its cost on long text.
-    ``fold`` also re-places tone marks (irrelevant once they are removed), collapses spaces
-    (irrelevant to the tokenizer) and transliterates what is left to ASCII (``ø`` to ``o``,
-    Greek letters), which only splits or joins a rare word differently."""
-    return _COMBINING.sub("", unicodedata.normalize("NFD", text.lower().translate(_D)))
-
 
 def _unit(x: np.ndarray) -> np.ndarray:
     """Rows scaled to unit L2 length (zero rows stay zero), in ``x``'s dtype. The query-time
@@ -165,8 +152,10 @@ def _fit_tfidf(texts: list[str], min_df: int, stop_words: str | None
     """TF-IDF fitted on the corpus; min_df is relaxed for a corpus too small to reach it, and a
     corpus without a single word gets no vectorizer (every score is then 0)."""
     for df, stop in ((min_df, stop_words), (1, stop_words), (1, None)):
-        vec = TfidfVectorizer(preprocessor=fold_text, stop_words=stop, sublinear_tf=True,
-                              ngram_range=(1, 2), min_df=df)
+        # The features of preprocessor=fold_text, ngram_range=(1, 2), stop_words=stop,
+        # made faster (matching.terms).
+        vec = TfidfVectorizer(analyzer=WordBigrams(stop_list(stop)), sublinear_tf=True,
+                              min_df=df)
         try:
             matrix = vec.fit_transform(texts).tocsr()
             # The terms min_df dropped: kept by scikit-learn for inspection only, and large.
@@ -259,7 +248,10 @@ class EvidenceIndex:
             return _unit(tfidf.toarray())
         basis_t = getattr(self, "_basis_t", None)
         # singular directions in decreasing order
-        z = self._svd.transform(tfidf) if basis_t is None else np.asarray(tfidf @ basis_t)
+        # (at query time in single precision, as the basis: a product of a double matrix
+        # with it would first copy the whole basis to double)
+        z = (self._svd.transform(tfidf) if basis_t is None
+             else np.asarray(tfidf.astype(np.float32) @ basis_t))
         return _unit(np.hstack([_unit(z[:, :d]) for d in self._scales]))
 
     # ------------------------------------------------------------------ vectors
@@ -278,7 +270,7 @@ class EvidenceIndex:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         if self._vectorizer is None:
             return np.zeros((len(texts), self.dimensions), dtype=np.float32)
-        return self._project(self._vectorizer.transform(list(texts))).astype(np.float32)
+        return self._project(tfidf_transform(self._vectorizer, texts)).astype(np.float32)
 
     def expand(self, query_text: str) -> np.ndarray:
         """The expanded query vector of ``query_text`` (no document excluded): an expert's
@@ -310,7 +302,7 @@ class EvidenceIndex:
         if self._vectorizer is None:
             tfidf = sp.csr_matrix((len(texts), 1))
         else:
-            tfidf = self._vectorizer.transform(list(texts))
+            tfidf = tfidf_transform(self._vectorizer, texts)
         q = self._project(tfidf)
         expanded = q.copy()
         available = len(self.doc_ids) - len(excluded)

@@ -52,6 +52,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from matching.evidence import Doc, EvidenceIndex, fold_text
 from matching.records import EvidenceText, ParsedProfile
 from matching.sparse import replace_rows
+from matching.terms import WordBigrams
 
 __all__ = ["EVIDENCE_SAMPLE_DOCS", "Corpus", "TextModel", "evidence_backend_available",
            "fold_text", "release_memory"]
@@ -100,9 +101,9 @@ class Corpus(Protocol):
 
 # TF-IDF ---------------------------------------------------------------------------------
 
-_HASHER = HashingVectorizer(preprocessor=fold_text, ngram_range=(1, 2),
-                            n_features=_HASH_FEATURES, alternate_sign=False, norm=None,
-                            dtype=np.float32)
+# The features of preprocessor=fold_text, ngram_range=(1, 2), made faster (matching.terms).
+_HASHER = HashingVectorizer(analyzer=WordBigrams(), n_features=_HASH_FEATURES,
+                            alternate_sign=False, norm=None, dtype=np.float32)
 
 
 def _tf(texts: Sequence[str]) -> sp.csr_matrix:
