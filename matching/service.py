@@ -61,6 +61,7 @@ from matching.snapshot import ExpertIndex, RefreshReport
 from matching.task import TaskSpec, task_from_input, task_from_saved
 from matching.teams import Team, form_team
 from matching.text import TextModel
+from matching.threads import limit as math_threads_limit
 from registry.db import Database
 from registry.errors import Code, NotFound, ValidationError
 from registry.search import ExpertFilter, Viewer, decode_cursor, encode_cursor
@@ -173,13 +174,18 @@ class Matcher:
         When the evidence ranker is refitted after profiles changed (``matching.text``).
     today : date, optional
         Reference date for recency and age (tests pin it).
+    math_threads : int, optional
+        Threads numpy's BLAS and OpenMP pools may use in this process (process-wide, set
+        here; default ``settings.math_threads``, 1: see :func:`matching.threads.limit`).
     """
 
     def __init__(self, *, model_dir: Any = None, max_staleness: float = 0.25,
                  poll_seconds: float = 1.0, text_refit: str = "background",
                  text_refit_delay: float = 30.0, use_evidence: bool = True,
-                 today: dt.date | None = None):
-        self.store = ModelStore(model_dir or get_settings().model_dir)
+                 today: dt.date | None = None, math_threads: int | None = None):
+        settings = get_settings()
+        math_threads_limit(settings.math_threads if math_threads is None else math_threads)
+        self.store = ModelStore(model_dir or settings.model_dir)
         self.models = ModelLoader(self.store, poll_seconds=poll_seconds)
         self.max_staleness = max_staleness
         self.text_refit = text_refit

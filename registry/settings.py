@@ -50,6 +50,11 @@ class Settings(BaseSettings):
 
     # Matcher models.
     model_dir: Path = Field(PROJECT_ROOT / "var" / "models", alias="CHUYENGIA_MODEL_DIR")
+    # Threads numpy's BLAS and OpenMP pools may use per call in a process running the matcher.
+    # One: a ranking's products are small, and the cores belong to concurrent requests and,
+    # on one machine, to Neo4j (idle BLAS threads spin and take its CPU). See
+    # docs/benchmarks.md, "Matching speed".
+    math_threads: int = Field(1, alias="CHUYENGIA_MATH_THREADS", ge=1, le=256)
 
     @field_validator("neo4j_uri")
     @classmethod
