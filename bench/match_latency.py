@@ -17,7 +17,11 @@ the demo or test data) is filled with the deterministic demo registry of that si
    levels, every role, onsite/hybrid/remote, languages, start dates). Only the ranks that
    finished before the fit are counted.
 3. **Rank, evidence fitted.** The same tasks, ``--repeats`` rounds. The first round is
-   reported apart ("cold": first sight of each task text, nothing cached for it).
+   reported apart ("cold": each task text's first rank with the fitted evidence ranker: its
+   expanded query and the explained experts' document vectors are made anew; its full-text
+   hits, read during step 2, are still cached, as they are until the registry changes).
+   Then ``--generated`` task inputs of another seed, never ranked before, once each
+   ("new_text": first sight of a text, its full-text statements in Neo4j included).
 4. **Memory.** Process RSS before the build, after it, and after the fit; the largest
    arrays of the index; with ``--tracemalloc``, Python's own count of what the index and
    models hold (slower build: its timings are then not representative).
@@ -317,6 +321,11 @@ def run(experts: int, port: int, *, generated: int, repeats: int, use_tracemallo
         given = [t for i, t in enumerate(later) if not isinstance(tasks[i % n], str)]
         out["rank_fitted"]["warm_saved_tasks"] = summary(saved)
         out["rank_fitted"]["warm_task_inputs"] = summary(given)
+        seen = {(t["title"], t["description"]) for t in inputs}
+        fresh = [t for t in generated_tasks(generated, seed=12)
+                 if (t["title"], t["description"]) not in seen]
+        new_text, _ = _time_ranks(matcher, db, fresh, rounds=1)
+        out["rank_fitted"]["new_text"] = summary(new_text)
         ranking = matcher.rank(db, task_ids[0], first=20)
         out["candidates_retrieved_first_task"] = ranking.retrieved
         _note(f"fitted: {_fmt(out['rank_fitted']['all'])}")
