@@ -5,9 +5,9 @@ ids of the experts who wrote it, and is fitted on that corpus only (never on rel
 
 Model (every step is unsupervised; the defaults in :class:`EvidenceConfig` are justified there):
 
-1. Text: accent-folded (:func:`fold_text`: the words ``registry.names.fold`` gives for stored
-   text, at a fraction of its cost), English stop words removed, TF-IDF over unigrams and
-   bigrams with sublinear term frequency.
+1. Text: accent-folded (:func:`matching.terms.fold_text`: the words ``registry.names.fold``
+   gives for stored text, at a fraction of its cost), English stop words removed, TF-IDF
+   over unigrams and bigrams with sublinear term frequency.
 2. Topic space: a truncated SVD (LSA) whose basis is learned from the *expert profiles* (the
    L2-normalised sum of each expert's document vectors), so that its directions follow what
    experts work on rather than single papers. It is used at several resolutions (the first 25,
@@ -53,7 +53,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from matching.terms import WordBigrams, fold_text, stop_list, tfidf_transform
+from matching.terms import WordBigrams, stop_list, tfidf_transform
 
 __all__ = [
     "Doc",
@@ -62,7 +62,6 @@ __all__ = [
     "EvidenceIndex",
     "ExpertMatch",
     "author_matrix",
-    "fold_text",
 ]
 
 def _unit(x: np.ndarray) -> np.ndarray:

@@ -2,8 +2,9 @@
 
 Two signals, both fitted on the registry's own corpus:
 
-* TF-IDF over each expert's whole evidence text (accent-folded by :func:`fold_text`, unigrams
-  and bigrams, sublinear tf, ``min_df`` 2 and ``max_df`` 0.9 once there are 50 experts).
+* TF-IDF over each expert's whole evidence text (accent-folded by
+  :func:`matching.terms.fold_text`, unigrams and bigrams, sublinear tf, ``min_df`` 2 and
+  ``max_df`` 0.9 once there are 50 experts).
   Terms are hashed (2**21 columns) instead of looked up in a fitted vocabulary, and the rows
   keep their term frequencies while the idf lives beside them: a changed profile is
   re-vectorised at once (``update``), a word first seen after the fit is not lost, and the
@@ -49,13 +50,13 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from matching.evidence import Doc, EvidenceIndex, fold_text
+from matching.evidence import Doc, EvidenceIndex
 from matching.records import EvidenceText, ParsedProfile
 from matching.sparse import replace_rows
 from matching.terms import WordBigrams
 
 __all__ = ["EVIDENCE_SAMPLE_DOCS", "Corpus", "TextModel", "evidence_backend_available",
-           "fold_text", "release_memory"]
+           "release_memory"]
 
 log = logging.getLogger(__name__)
 
