@@ -19,7 +19,7 @@ the demo or test data) is filled with the deterministic demo registry of that si
 3. **Rank, evidence fitted.** The same tasks, ``--repeats`` rounds. The first round is
    reported apart ("cold": each task text's first rank with the fitted evidence ranker: its
    expanded query and the explained experts' document vectors are made anew; its full-text
-   hits, read during step 2, are still cached, as they are until the registry changes).
+   hits, read during step 2, are still cached, as they are until an expert's text changes).
    Then ``--generated`` task inputs of another seed, never ranked before, once each
    ("new_text": first sight of a text, its full-text statements in Neo4j included).
 4. **Memory.** Process RSS before the build, after it, and after the fit; the largest

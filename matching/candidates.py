@@ -24,7 +24,8 @@ match among them (``matching.text``), so a candidate's features do not depend on
 
 The skill pre-score reads the skill-major copy of the levels (who holds each neighbour
 skill), so retrieval costs what the task's skills are held by, not the registry's size;
-the full-text hits of a task text are remembered until the index changes.
+the full-text hits of a task text are remembered until what the full-text indexes hold
+changes (an expert added or removed, a name or document changed: ``ExpertIndex.cached``).
 """
 
 from __future__ import annotations
@@ -89,8 +90,9 @@ class CandidateSet:
 def visible_mask(index: ExpertIndex, viewer: Viewer) -> np.ndarray:
     """Rows the viewer may see: by visibility level, and always their own profile."""
     n = index.n_rows
-    allowed = [VISIBILITY_CODES[v] for v in viewer.visibilities]
-    mask = np.isin(index.visibility[:n], allowed) & index.alive_mask()
+    allowed = np.zeros(max(VISIBILITY_CODES.values()) + 1, dtype=bool)
+    allowed[[VISIBILITY_CODES[v] for v in viewer.visibilities]] = True
+    mask = allowed[index.visibility[:n]] & index.alive_mask()  # a look-up, not np.isin
     own = index.row_of.get(viewer.expert_id) if viewer.expert_id else None
     if own is not None:
         mask[own] = index.alive[own]
@@ -245,7 +247,7 @@ class TextHits:
 def graph_hits(db: Database, index: ExpertIndex, task: TaskSpec,
                filter: ExpertFilter | None = None) -> Hits:
     """The full-text hits of the task's text (and of the filter's), remembered by the index
-    until it changes."""
+    until the text it indexes changes."""
     text = task_query(task, index.graph)
 
     def search() -> TextHits:

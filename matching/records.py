@@ -82,7 +82,9 @@ class ExpertRecord:
     organizations: tuple[str, ...]
     last_active: int | None
     doc_key: int
-    """Changes when a document's id, title, year or text changes (``document_key``)."""
+    """Changes when a document's id, title, year or text changes, or the names the profile's
+    full-text index holds (``document_key``): whatever the graph's full-text indexes hold for
+    the expert, so an unchanged key means an unchanged full-text answer for them."""
     eligibility: tuple[SchemeResult, ...]
     """Every scheme's verdict (``matching.eligibility``), computed from the facts (which
     include the age) when the record is made; the facts themselves are not kept."""
@@ -113,8 +115,8 @@ def document_text(documents: tuple[EvidenceText, ...]) -> str:
     return "\n".join(f"{d.title}\n{d.text}" for d in documents)
 
 
-def document_key(documents: tuple[EvidenceText, ...]) -> int:
-    return hash(tuple((d.id, d.title, d.year, d.text) for d in documents))
+def document_key(documents: tuple[EvidenceText, ...], names: tuple[Any, ...] = ()) -> int:
+    return hash((names, tuple((d.id, d.title, d.year, d.text) for d in documents)))
 
 
 @lru_cache(maxsize=4096)
@@ -246,7 +248,7 @@ def parse_profile(doc: Mapping[str, Any], skill_areas: Mapping[str, tuple[str, .
         patents_applied=sum(1 for p in patents if p.get("applied")),
         areas=_shared(frozenset(areas)),
         organizations=tuple(sys.intern(o) for o in sorted(o for o in orgs if o)),
-        last_active=_last_active(doc, day.year), doc_key=document_key(documents),
+        last_active=_last_active(doc, day.year), doc_key=document_key(documents, (doc.get("fullName"), doc.get("nameSearch"))),
         eligibility=evaluate_eligibility(compute_facts(doc, on=day)))
     return ParsedProfile(record, documents, works, tuple(skills))
 

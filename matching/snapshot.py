@@ -104,9 +104,13 @@ class RefreshReport:
 
 @dataclass
 class _Caches:
-    """Derived data, dropped whenever a row changes."""
+    """Derived data. A change of rows carries the percentile references over (the changed
+    rows' old values out, their new ones in) and the column-major levels when the levels
+    matrix is the same object (no skill changed); everything else is dropped."""
 
     percentiles: dict[tuple[str, frozenset[str]], np.ndarray] = field(default_factory=dict)
+    everyone: set[tuple[str, frozenset[str]]] = field(default_factory=set)
+    """Keys whose reference is every alive expert (nobody alive was in the areas)."""
     levels_csc: sp.csc_matrix | None = None
 
 
@@ -165,7 +169,8 @@ class ExpertIndex:
         self.works_indptr = np.zeros(1, dtype=np.int64)
         self.works_keys = np.zeros(0, dtype=np.int64)
         self.watermark: Any = None
-        self.version = 0
+        self.version = 0  # every change of the rows
+        self.text_version = 0  # changes of what the graph's full-text indexes hold (cached)
         self._caches = _Caches()
         self._documents: OrderedDict[str, tuple[Any, tuple[EvidenceText, ...]]] = OrderedDict()
         self._hits: OrderedDict[Any, tuple[int, Any]] = OrderedDict()
@@ -313,6 +318,7 @@ class ExpertIndex:
         self.works_keys = (np.concatenate(block.works) if block.works
                            else np.zeros(0, dtype=np.int64))
         self.version += 1
+        self.text_version += 1
         self._caches = _Caches()
 
     def _apply(self, parsed: Sequence[ParsedProfile], removed: Sequence[str]) -> None:
@@ -330,6 +336,9 @@ class ExpertIndex:
         gone = [(self.row_of.pop(e), e) for e in removed if e in self.row_of]
         n = len(self.records)
         self._grow(n)
+        touched = np.asarray(rows + [row for row, _ in gone], dtype=np.intp)
+        before = self._reference_entries(touched)
+        levels = self.levels
         for row, p in zip(rows, parsed):
             r = p.record
             self.records[row] = r
@@ -360,7 +369,9 @@ class ExpertIndex:
             [_work_keys(p) if p else np.zeros(0, dtype=np.int64) for p in everyone], n)
         self.text.update(list(zip(rows, parsed)), gone, n, documents_changed=docs_changed)
         self.version += 1
-        self._caches = _Caches()
+        if docs_changed or gone:  # an expert added or removed, or their text changed
+            self.text_version += 1
+        self._caches = self._carried(before, all_rows, levels)
 
     def _grow(self, n: int) -> None:
         have = len(self.alive)
@@ -429,23 +440,74 @@ class ExpertIndex:
         """Where each row's ``name`` value stands among the experts of ``areas`` (all experts
         when none is in them), as a mid-rank in [0, 1]; a value of 0 stands at 0."""
         key = (name, areas)
-        ref = self._caches.percentiles.get(key)
+        caches = self._caches
+        ref = caches.percentiles.get(key)
         if ref is None:
             alive = self.alive_mask()
             members = alive
-            if areas:
-                cols = [self.graph.area_index[a] for a in areas if a in self.graph.area_index]
-                in_area = np.asarray(self.areas[:, cols].sum(axis=1)).ravel() > 0
-                if (in_area & alive).any():
-                    members = in_area & alive
+            in_area = (np.asarray(self.areas[:, self._area_cols(areas)].sum(axis=1)).ravel() > 0
+                       if areas else None)
+            if in_area is not None and (in_area & alive).any():
+                members = in_area & alive
+            else:
+                caches.everyone.add(key)
             ref = np.sort(self.num[: self.n_rows][members, COL[name]])
-            self._caches.percentiles[key] = ref
+            caches.percentiles[key] = ref
         values = self.num[rows, COL[name]]
         if len(ref) == 0:
             return np.zeros(len(rows))
         below = np.searchsorted(ref, values, side="left")
         upto = np.searchsorted(ref, values, side="right")
         return np.where(values > 0, (below + upto) / (2.0 * len(ref)), 0.0)
+
+    def _area_cols(self, areas: frozenset[str]) -> list[int]:
+        return [self.graph.area_index[a] for a in areas if a in self.graph.area_index]
+
+    def _held_areas(self, rows: np.ndarray) -> np.ndarray:
+        """Which areas each of ``rows`` holds a skill in (dense: a few rows)."""
+        out = np.zeros((len(rows), self.areas.shape[1]), dtype=bool)
+        laid = rows < self.areas.shape[0]  # a row added by this change is not laid out yet
+        out[laid] = self.areas[rows[laid]].toarray() > 0
+        return out
+
+    def _reference_entries(self, rows: np.ndarray) -> dict[Any, tuple[np.ndarray, np.ndarray]]:
+        """For each cached percentile reference: which of ``rows`` are in it, and their
+        values (taken before and after a change, to carry the reference over)."""
+        out = {}
+        alive = self.alive[rows]
+        held = self._held_areas(rows)
+        for key in self._caches.percentiles:
+            name, areas = key
+            in_ref = alive.copy()
+            if key not in self._caches.everyone and areas:
+                in_ref &= held[:, self._area_cols(areas)].any(axis=1)
+            out[key] = (in_ref, self.num[rows, COL[name]].copy())
+        return out
+
+    def _carried(self, before: dict[Any, tuple[np.ndarray, np.ndarray]], rows: np.ndarray,
+                 levels: sp.csr_matrix) -> _Caches:
+        """The caches after ``rows`` changed: each percentile reference with the rows' old
+        values taken out and their new ones put in (exactly what a fresh sort gives);
+        a reference whose footing moved (its areas' first or last member) is dropped."""
+        old = self._caches
+        out = _Caches(levels_csc=old.levels_csc if self.levels is levels else None)
+        after = self._reference_entries(rows)
+        held = self._held_areas(rows) & self.alive[rows][:, None]
+        for key, ref in old.percentiles.items():
+            if key not in before or key not in after:
+                continue
+            was_in, was = before[key]
+            now_in, now = after[key]
+            if key in old.everyone and key[1] and held[:, self._area_cols(key[1])].any():
+                continue  # someone is in the areas now: the reference changes footing
+            ref = _sorted_without(ref, was[was_in])
+            if ref is None or (len(ref) == 0 and not now_in.any()):
+                continue
+            new = np.sort(now[now_in])
+            out.percentiles[key] = np.insert(ref, np.searchsorted(ref, new), new)
+            if key in old.everyone:
+                out.everyone.add(key)
+        return out
 
     def shared_works(self, rows: np.ndarray, with_rows: np.ndarray) -> np.ndarray:
         """For each row, works shared with the experts of ``with_rows`` (n x m counts)."""
@@ -498,8 +560,12 @@ class ExpertIndex:
         return out
 
     def cached(self, key: Any, compute: Any) -> Any:
-        """``compute()``, remembered for ``key`` until the index changes (full-text hits)."""
-        version = self.version
+        """``compute()`` (full-text hits), remembered for ``key`` until what the graph's
+        full-text indexes hold changes: an expert added or removed, or a name or document
+        changed (``ExpertRecord.doc_key``). Other changes (skills, availability, visibility,
+        contact, history) leave the indexes' answers as they were, and the hits are kept:
+        they are retrieval only, every candidate's features are read from the rows."""
+        version = self.text_version
         hit = self._hits.get(key)
         if hit is not None and hit[0] == version:
             return hit[1]
@@ -522,6 +588,19 @@ class ExpertIndex:
                "works": self.works_indptr.nbytes + self.works_keys.nbytes}
         out.update({f"text.{k}": v for k, v in self.text.nbytes().items()})
         return out
+
+
+def _sorted_without(ref: np.ndarray, values: np.ndarray) -> np.ndarray | None:
+    """``ref`` (sorted) with one occurrence of each of ``values`` taken out; None when one
+    is not there."""
+    if len(values) == 0:
+        return ref
+    values = np.sort(values)
+    first = np.searchsorted(values, values, side="left")
+    at = np.searchsorted(ref, values, side="left") + (np.arange(len(values)) - first)
+    if at.max() >= len(ref) or not np.array_equal(ref[at], values):
+        return None
+    return np.delete(ref, at)
 
 
 def _numeric(r: Any) -> list[float]:

@@ -18,15 +18,19 @@ def replace_rows(matrix: sp.spmatrix, rows: np.ndarray, block: sp.spmatrix,
     10 ms for 5 million stored values); many rows are masked out and added instead. Neither
     converts the matrix to a row-editable format and back.
     """
+    rows = np.asarray(rows, dtype=np.intp)
+    block = sp.csr_matrix(block, dtype=matrix.dtype)
+    if (isinstance(matrix, sp.csr_matrix) and matrix.shape[0] == n_rows
+            and _same_ragged(matrix.indptr, (matrix.data, matrix.indices), rows,
+                             block.indptr, (block.data, block.indices))):
+        return matrix  # the rows hold what they held: no copy (derived data stays valid)
     m = sp.csr_matrix(matrix)
     indptr = m.indptr.astype(np.int64)
     if m.shape[0] < n_rows:
         indptr = np.concatenate([indptr, np.full(n_rows - m.shape[0], indptr[-1])])
     m = sp.csr_matrix((m.data, m.indices, indptr), shape=(n_rows, m.shape[1]))
-    rows = np.asarray(rows, dtype=np.intp)
     if len(rows) == 0:
         return m
-    block = sp.csr_matrix(block, dtype=m.dtype)
     if len(rows) > _SPLICE_LIMIT:
         return _mask_and_add(m, rows, block)
     return _splice(m, rows, block)
@@ -75,9 +79,27 @@ def replace_ragged(indptr: np.ndarray, values: np.ndarray, rows: np.ndarray,
     block_indptr = np.zeros(len(block) + 1, dtype=np.int64)
     np.cumsum([len(b) for b in block], out=block_indptr[1:])
     flat = np.concatenate(block) if block else np.zeros(0, dtype=values.dtype)
+    if _same_ragged(indptr, (values,), rows, block_indptr, (flat,)):
+        return indptr, values
     new_indptr, (new_values,) = _splice_arrays(indptr, (values,), rows, block_indptr,
                                                (flat.astype(values.dtype),))
     return new_indptr, new_values
+
+
+def _same_ragged(indptr: np.ndarray, arrays: tuple[np.ndarray, ...], rows: np.ndarray,
+                 block_indptr: np.ndarray, block_arrays: tuple[np.ndarray, ...]) -> bool:
+    """Whether ``rows`` hold exactly the block's rows already (same lengths and values)."""
+    if len(rows) == 0 or len(rows) > _SPLICE_LIMIT or len(rows) != len(block_indptr) - 1:
+        return False
+    if rows.max() >= len(indptr) - 1:
+        return False
+    if not np.array_equal(np.diff(block_indptr), indptr[rows + 1] - indptr[rows]):
+        return False
+    for old, new in zip(arrays, block_arrays):
+        held, _ = gather_ragged(indptr, old, rows)
+        if not np.array_equal(held, new[block_indptr[0]:block_indptr[-1]]):
+            return False
+    return True
 
 
 def gather_ragged(indptr: np.ndarray, values: np.ndarray, rows: np.ndarray

@@ -41,7 +41,7 @@ DOCUMENT_PAGE = 10_000
 _SCALARS = ("visibility", "residenceCountry", "city", "diaspora", "languages", "availability",
             "availableFrom", "willingToRelocate", "remoteOk", "verified", "yearsExperience",
             "hIndex", "citations", "headline", "bio", "birthYear", "honorific",
-            "nationalities", "currentForeignResearchPost")
+            "nationalities", "currentForeignResearchPost", "fullName", "nameSearch")
 
 _PROFILES = """
 UNWIND $ids AS id
@@ -50,7 +50,7 @@ RETURN e.id AS id, e.version AS version, e.updatedAt AS updatedAt,
   [e.visibility, e.residenceCountry, e.city, e.diaspora, e.languages, e.availability,
    e.availableFrom, e.willingToRelocate, e.remoteOk, e.verified, e.yearsExperience,
    e.hIndex, e.citations, e.headline, e.bio, e.birthYear, e.honorific, e.nationalities,
-   e.currentForeignResearchPost] AS p,
+   e.currentForeignResearchPost, e.fullName, e.nameSearch] AS p,
   [(e)-[h:HAS_SKILL]->(s:Skill) | [s.id, h.level, h.years]] AS skills,
   [(e)-[w:WORKS_AT]->(o:Organization) | [w.position, o.id, o.kind, o.country, w.from, w.to]]
     AS jobs,

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import threading
 
+import numpy as np
+
+from matching import candidates
+from matching.candidates import graph_hits
 from matching.service import Matcher
 from registry.db import Database
 from registry.experts import delete_expert, read_profile, update_expert
@@ -128,3 +132,99 @@ def test_rankings_stay_consistent_while_profiles_change(db: Database, matcher):
     assert errors == []
     final = matcher.rank(db, task_input(), first=50)
     assert {c.expert_id for c in final.candidates} == set(ids[4:])
+
+
+def test_full_text_hits_are_kept_until_an_experts_text_changes(db: Database, matcher,
+                                                                monkeypatch):
+    """A ranking reads the graph's full-text indexes once per task text; a change that
+    leaves those indexes as they were (availability, skills) keeps the hits, which are then
+    exactly what a fresh read gives; a changed headline or name reads them again."""
+    speaker = add(db, "an", skills=[skill("transformers")],
+                  headline="Vietnamese speech recognition")
+    quiet = add(db, "binh", skills=[skill("transformers")], headline="Robot grasping")
+    add(db, "chi", skills=[skill("transformers")], headline="Protein folding")
+    task = task_input(title="Vietnamese speech recognition", description="Speech recognisers.",
+                      requirements=[{"skill": "transformers"}])
+    sent: list[str] = []
+    real = candidates.send_fulltext
+    monkeypatch.setattr(candidates, "send_fulltext",
+                        lambda db_, text, *a: sent.append(text) or real(db_, text, *a))
+
+    def hits() -> dict[str, float]:
+        index = matcher.index(db)
+        spec = matcher.task(db, task, index)
+        found = graph_hits(db, index, spec).task
+        return dict(zip(index.ids(found.rows), found.values.round(6)))
+
+    matcher.rank(db, task)
+    assert len(sent) == 1
+    before = hits()
+    assert speaker in before and quiet not in before
+
+    current = read_profile(db, speaker)
+    update_expert(db, speaker, current["version"], lambda doc: {
+        **doc, "availability": "PART_TIME", "skills": [skill("transformers", 5)]})
+    ranking = matcher.rank(db, task)
+    assert matcher.last_refresh.updated == (speaker,)
+    assert len(sent) == 1  # kept: the full-text indexes hold what they held
+    assert hits() == before
+    fresh = real(db, sent[0])()  # not counted
+    assert {e: round(s / max(fresh.values()), 6) for e, s in fresh.items()} == before
+    assert next(c for c in ranking.candidates if c.expert_id == speaker) \
+        .features["skill_coverage"] == 1.0  # the features follow the change at once
+
+    current = read_profile(db, quiet)
+    update_expert(db, quiet, current["version"], lambda doc: {
+        **doc, "headline": "Speech recognition for Vietnamese dialects"})
+    matcher.rank(db, task)
+    assert len(sent) == 2  # read again
+    assert quiet in hits()
+
+    current = read_profile(db, quiet)
+    update_expert(db, quiet, current["version"], lambda doc: {**doc, "fullName": "Lê Thị Bình"})
+    matcher.rank(db, task)
+    assert len(sent) == 3  # a name is in the profiles' full-text index too
+
+
+def test_percentile_references_are_carried_over_exactly(db: Database, matcher):
+    """The impact feature's references (each expert's h-index, citations and patents among
+    the task's areas) are carried over a change (the changed rows' old values out, new ones
+    in) instead of sorted again, and equal a fresh sort after every kind of change."""
+    people = [add(db, f"p{i}", hIndex=3 * i, citations=10 * i,
+                  skills=[skill("large-language-models" if i % 3 else "transformers")])
+              for i in range(9)]
+    chips = task_input(title="Thiết kế vi mạch", description="Digital IC design.",
+                       areas=["semiconductor-chips"], requirements=[{"skill": "digital-ic-design"}])
+
+    def check(*, carried: bool) -> None:
+        index = matcher.index(db)  # applies the change
+        kept = dict(index._caches.percentiles)
+        if carried:
+            assert kept, "the references were dropped, not carried over"
+        index._caches = type(index._caches)()
+        for (name, areas), ref in kept.items():
+            index.percentile(name, areas, np.arange(index.n_rows))
+            assert np.array_equal(index._caches.percentiles[(name, areas)], ref), (name, areas)
+        for task in (task_input(), chips):
+            matcher.rank(db, task)
+
+    for task in (task_input(), chips):
+        matcher.rank(db, task)
+    assert matcher.index(db)._caches.everyone  # nobody in the chips area: everyone counts
+
+    def edit(expert: str, **fields) -> None:
+        update_expert(db, expert, read_profile(db, expert)["version"],
+                      lambda doc: {**doc, **fields})
+
+    edit(people[1], hIndex=40, citations=400)
+    check(carried=True)
+    edit(people[2], skills=[skill("transformers")])  # into another area's reference
+    check(carried=True)
+    edit(people[4], availability="PART_TIME")  # no value of a reference changes
+    check(carried=True)
+    delete_expert(db, people[5], read_profile(db, people[5])["version"])
+    check(carried=True)
+    add(db, "chip", hIndex=7, skills=[skill("digital-ic-design")])  # the first in chips
+    check(carried=True)
+    edit(people[6], hIndex=0, citations=0)
+    check(carried=True)
