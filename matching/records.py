@@ -248,7 +248,8 @@ def parse_profile(doc: Mapping[str, Any], skill_areas: Mapping[str, tuple[str, .
         patents_applied=sum(1 for p in patents if p.get("applied")),
         areas=_shared(frozenset(areas)),
         organizations=tuple(sys.intern(o) for o in sorted(o for o in orgs if o)),
-        last_active=_last_active(doc, day.year), doc_key=document_key(documents, (doc.get("fullName"), doc.get("nameSearch"))),
+        last_active=_last_active(doc, day.year),
+        doc_key=document_key(documents, (doc.get("fullName"), doc.get("nameSearch"))),
         eligibility=evaluate_eligibility(compute_facts(doc, on=day)))
     return ParsedProfile(record, documents, works, tuple(skills))
 

@@ -336,8 +336,8 @@ class ExpertIndex:
         gone = [(self.row_of.pop(e), e) for e in removed if e in self.row_of]
         n = len(self.records)
         self._grow(n)
-        touched = np.asarray(rows + [row for row, _ in gone], dtype=np.intp)
-        before = self._reference_entries(touched)
+        all_rows = np.asarray(rows + [row for row, _ in gone], dtype=np.intp)
+        before = self._reference_entries(all_rows)
         levels = self.levels
         for row, p in zip(rows, parsed):
             r = p.record
@@ -354,7 +354,6 @@ class ExpertIndex:
             self.num[row] = 0.0
             self.country[row] = None
             self.city[row] = None
-        all_rows = np.asarray(rows + [row for row, _ in gone], dtype=np.intp)
         everyone: list[ParsedProfile | None] = [*parsed, *([None] * len(gone))]
         r_idx, c_idx, lvl, yrs = self._skill_entries(everyone)
         shape = (len(everyone), len(self.graph))
@@ -473,7 +472,9 @@ class ExpertIndex:
     def _reference_entries(self, rows: np.ndarray) -> dict[Any, tuple[np.ndarray, np.ndarray]]:
         """For each cached percentile reference: which of ``rows`` are in it, and their
         values (taken before and after a change, to carry the reference over)."""
-        out = {}
+        out: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
+        if not self._caches.percentiles:
+            return out
         alive = self.alive[rows]
         held = self._held_areas(rows)
         for key in self._caches.percentiles:
