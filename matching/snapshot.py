@@ -501,11 +501,13 @@ class ExpertIndex:
             now_in, now = after[key]
             if key in old.everyone and key[1] and held[:, self._area_cols(key[1])].any():
                 continue  # someone is in the areas now: the reference changes footing
-            ref = _sorted_without(ref, was[was_in])
-            if ref is None or (len(ref) == 0 and not now_in.any()):
-                continue
-            new = np.sort(now[now_in])
-            out.percentiles[key] = np.insert(ref, np.searchsorted(ref, new), new)
+            if not (np.array_equal(was_in, now_in) and np.array_equal(was[was_in], now[now_in])):
+                ref = _sorted_without(ref, was[was_in])
+                if ref is None or (len(ref) == 0 and not now_in.any()):
+                    continue
+                new = np.sort(now[now_in])
+                ref = np.insert(ref, np.searchsorted(ref, new), new)
+            out.percentiles[key] = ref  # as it was when the rows' values here did not change
             if key in old.everyone:
                 out.everyone.add(key)
         return out

@@ -522,10 +522,12 @@ class TextModel:
 
     def update(self, changed: Sequence[tuple[int, ParsedProfile]],
                removed: Sequence[tuple[int, str]], n_rows: int, *,
-               documents_changed: Iterable[str] = ()) -> None:
-        """Re-vectorise changed rows, project their documents into the evidence topic space,
-        and blank the rows of removed experts. ``documents_changed`` names the experts whose
-        documents differ from what the index had."""
+               documents_changed: Iterable[str]) -> None:
+        """Re-vectorise the rows of changed experts whose documents differ from what the
+        index had (``documents_changed``, new experts included), project those documents
+        into the evidence topic space, and blank the rows of removed experts. A change that
+        leaves an expert's documents as they were keeps their vectors, and the scores
+        cached for task texts stay valid."""
         docs_changed = set(documents_changed)
         with self._lock:
             for row, p in changed:
@@ -538,6 +540,7 @@ class TextModel:
                 self._ndocs[row] = len(p.documents)
             for row, _ in removed:
                 self._ndocs[row] = 0
+            changed = [(row, p) for row, p in changed if p.record.id in docs_changed]
             rows = [row for row, _ in changed] + [row for row, _ in removed]
             texts = [p.text for _, p in changed] + [""] * len(removed)
             if self._tfidf is not None:

@@ -228,3 +228,35 @@ def test_percentile_references_are_carried_over_exactly(db: Database, matcher):
     check(carried=True)
     edit(people[6], hIndex=0, citations=0)
     check(carried=True)
+
+
+def test_an_edit_that_keeps_the_documents_keeps_their_vectors(db: Database, matcher):
+    """Availability or skills edited: the expert's TF-IDF row and evidence vector stay as
+    they were (nothing re-vectorised, the text scores cached for task texts stay valid, the
+    edit does not count towards a refit); a new publication re-vectorises them."""
+    a = add(db, "an", skills=[skill("transformers")],
+            publications=[{"title": "A Vietnamese large language model", "year": 2024}])
+    add(db, "binh", skills=[skill("transformers")],
+        publications=[{"title": "Robot grasping with transformers", "year": 2021}])
+    before = {c.expert_id: c.features["text_similarity"]
+              for c in matcher.rank(db, task_input()).candidates}
+    text = matcher.index(db).text
+    evidence, version = text._evidence, text._evidence.version
+    tfidf, changes = text._tfidf, text._changes
+
+    update_expert(db, a, read_profile(db, a)["version"], lambda doc: {
+        **doc, "availability": "PART_TIME", "skills": [skill("large-language-models", 5)]})
+    after = {c.expert_id: c.features["text_similarity"]
+             for c in matcher.rank(db, task_input()).candidates}
+    assert matcher.last_refresh.updated == (a,)
+    assert text._evidence is evidence and evidence.version == version
+    assert text._changes == changes
+    assert text._tfidf.overlay is tfidf.overlay  # no row re-vectorised
+    assert after == before
+
+    update_expert(db, a, read_profile(db, a)["version"], lambda doc: {
+        **doc, "publications": [*doc["publications"],
+                                {"title": "Instruction tuning in Vietnamese", "year": 2025}]})
+    matcher.rank(db, task_input())  # re-vectorised (here: refitted, a fifth changed)
+    assert text._evidence is not evidence or evidence.version > version
+    assert text._tfidf.overlay is not tfidf.overlay or text._tfidf.base is not tfidf.base
