@@ -115,7 +115,7 @@ def document_text(documents: tuple[EvidenceText, ...]) -> str:
     return "\n".join(f"{d.title}\n{d.text}" for d in documents)
 
 
-def document_key(documents: tuple[EvidenceText, ...], names: tuple[Any, ...] = ()) -> int:
+def document_key(documents: tuple[EvidenceText, ...], names: tuple[Any, ...]) -> int:
     return hash((names, tuple((d.id, d.title, d.year, d.text) for d in documents)))
 
 

@@ -469,14 +469,17 @@ class ExpertIndex:
         out[laid] = self.areas[rows[laid]].toarray() > 0
         return out
 
-    def _reference_entries(self, rows: np.ndarray) -> dict[Any, tuple[np.ndarray, np.ndarray]]:
+    def _reference_entries(self, rows: np.ndarray, held: np.ndarray | None = None
+                           ) -> dict[Any, tuple[np.ndarray, np.ndarray]]:
         """For each cached percentile reference: which of ``rows`` are in it, and their
-        values (taken before and after a change, to carry the reference over)."""
+        values (taken before and after a change, to carry the reference over); ``held``:
+        :meth:`_held_areas` of the rows, when the caller has it."""
         out: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
         if not self._caches.percentiles:
             return out
         alive = self.alive[rows]
-        held = self._held_areas(rows)
+        if held is None:
+            held = self._held_areas(rows)
         for key in self._caches.percentiles:
             name, areas = key
             in_ref = alive.copy()
@@ -492,8 +495,11 @@ class ExpertIndex:
         a reference whose footing moved (its areas' first or last member) is dropped."""
         old = self._caches
         out = _Caches(levels_csc=old.levels_csc if self.levels is levels else None)
-        after = self._reference_entries(rows)
-        held = self._held_areas(rows) & self.alive[rows][:, None]
+        if not old.percentiles:
+            return out
+        held = self._held_areas(rows)
+        after = self._reference_entries(rows, held)
+        held &= self.alive[rows][:, None]
         for key, ref in old.percentiles.items():
             if key not in before or key not in after:
                 continue
