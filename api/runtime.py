@@ -13,6 +13,7 @@ import logging
 import anyio.to_thread
 
 from api.availability import Reachability, guarded_call
+from registry import search_index
 from registry.db import Database
 from registry.errors import RegistryError
 from registry.migrations import migrate
@@ -35,7 +36,8 @@ class Runtime:
         if self.db is None:
             self.db = await anyio.to_thread.run_sync(Database.connect, self.settings)
             self.reachability = Reachability(self.db.uri)
-            await self.ensure_migrated()
+            if await self.ensure_migrated():
+                search_index.warm(self.db)
 
     async def stop(self) -> None:
         if self.owns_db and self.db is not None:

@@ -40,7 +40,8 @@ _CALLS = ("CALL db.index.fulltext.queryNodes('expert_text', $q, {{limit: {n}}}) 
 
 
 def captured_statements(db: Database) -> list[tuple[str, dict[str, Any]]]:
-    """The ranking statement ``registry.search`` runs for each benchmark request."""
+    """The ranking statement ``registry.search`` runs for each benchmark request when it
+    ranks in Cypher (``in_memory=False``)."""
     seen: list[tuple[str, dict[str, Any]]] = []
     original = search.run
 
@@ -53,7 +54,8 @@ def captured_statements(db: Database) -> list[tuple[str, dict[str, Any]]]:
         for i in range(REQUESTS):
             before = len(seen)
             search_experts(db, filter=_registry_filter(_variables(i)),
-                           sort=ExpertSort.RELEVANCE, first=20, viewer=Viewer())
+                           sort=ExpertSort.RELEVANCE, first=20, viewer=Viewer(),
+                           in_memory=False)
             assert len(seen) == before + 1, "a text search is one statement"
     finally:
         search.run = original

@@ -22,6 +22,7 @@ from neo4j import ManagedTransaction
 from registry.db import Database, run
 from registry.errors import Code, ValidationError
 from registry.fulltext import lucene_query
+from registry.search_index import SearchIndex, index_for
 from registry.taxonomy import narrower_closure
 
 __all__ = ["ExpertFilter", "ExpertSort", "Viewer", "SearchPage", "search_experts", "facets",
@@ -208,11 +209,14 @@ def search_experts(
     db: Database, *, filter: ExpertFilter, sort: ExpertSort = ExpertSort.RELEVANCE,
     first: int = 20, after: str | None = None, viewer: Viewer = Viewer(),
     read_page: Callable[[ManagedTransaction, list[str]], Any] | None = None,
+    in_memory: bool = True,
 ) -> SearchPage:
     """One page of experts matching ``filter`` that ``viewer`` may find. ``read_page(tx,
     ids)``, when given, reads what the caller shows of the page (e.g.
     ``registry.experts.read_cards``) in the same transaction, saving a round trip; its result
-    is the page's ``docs``."""
+    is the page's ``docs``. A text search sums, filters and pages its full-text hits in
+    ``registry.search_index`` once that is read (``in_memory=False``: always in Cypher; the
+    answers are the same)."""
     if not 0 <= first <= MAX_PAGE:
         raise ValidationError.at("first", Code.OUT_OF_RANGE, f"must be between 0 and {MAX_PAGE}",
                                  min=0, max=MAX_PAGE)
@@ -221,8 +225,13 @@ def search_experts(
     if sort == ExpertSort.RELEVANCE and not sparams:
         sort = ExpertSort.NAME
     order, _ = _ORDER[sort]
+    index = index_for(db) if sparams and in_memory else None
 
     def work(tx: ManagedTransaction) -> SearchPage:
+        if index is not None:
+            ids, scores, total = _ranked_in_memory(tx, index, filter, viewer, sort, sparams["q"],
+                                                   offset, first)
+            return _page(tx, ids, scores, total, offset, read_page)
         where, params = _where(tx, filter, viewer)
         params.update(sparams, skip=offset, first=first)
         if sparams:  # full text: the hits are bounded, so one statement ranks and counts
@@ -232,15 +241,42 @@ def search_experts(
             page = run(tx, source + where + f"RETURN e.id AS id, relevance ORDER BY {order} "
                        "SKIP $skip LIMIT $first", **params)
             total = _total(tx, source + where, params, offset, first, len(page))
-        ids = [r["id"] for r in page]
-        return SearchPage(
-            ids=ids, scores=[float(r["relevance"]) for r in page],
-            total_count=total, offset=offset, has_next=offset + len(page) < total,
-            cursors=[encode_cursor(offset + i + 1) for i in range(len(page))],
-            docs=read_page(tx, ids) if read_page is not None else None,
-        )
+        return _page(tx, [r["id"] for r in page], [float(r["relevance"]) for r in page],
+                     total, offset, read_page)
 
     return db.read(work)
+
+
+def _page(tx: ManagedTransaction, ids: list[str], scores: list[float], total: int,
+          offset: int, read_page: Callable[[ManagedTransaction, list[str]], Any] | None
+          ) -> SearchPage:
+    return SearchPage(
+        ids=ids, scores=scores, total_count=total, offset=offset,
+        has_next=offset + len(ids) < total,
+        cursors=[encode_cursor(offset + i + 1) for i in range(len(ids))],
+        docs=read_page(tx, ids) if read_page is not None else None,
+    )
+
+
+_AREA_SKILLS = """
+MATCH (s:Skill)-[:IN_AREA]->(a:TechArea) WHERE a.id IN $areas
+RETURN collect(DISTINCT s.id) AS ids
+"""
+
+
+def _ranked_in_memory(tx: ManagedTransaction, index: SearchIndex, f: ExpertFilter,
+                      viewer: Viewer, sort: ExpertSort, q: str, offset: int, first: int
+                      ) -> tuple[list[str], list[float], int]:
+    """The page and count of a text search, as the Cypher statement gives them, from the
+    full-text hits and ``index`` (``registry.search_index``)."""
+    index.refresh(tx)
+    rows, relevance = index.hits(tx, q, TEXT_HITS)
+    mask = index.passing(
+        rows, f, viewer, closure=lambda skills: narrower_closure(tx, list(skills)),
+        area_skills=lambda areas: run(tx, _AREA_SKILLS, areas=list(areas))[0]["ids"])
+    rows, relevance = rows[mask], relevance[mask]
+    page = index.order(rows, relevance, sort.value)[offset:offset + first]
+    return index.ids(rows[page]), [float(x) for x in relevance[page]], len(rows)
 
 
 _FACETS = """
