@@ -11,7 +11,9 @@ The query is the one a search page sends: free text plus two filters, first 20, 
 fields a result list shows. Each request is sent (1) straight through the driver
 (``registry.search`` with the page's fields read in its transaction, as the API does) and
 (2) over HTTP against ``server:create_app`` under uvicorn with 2 workers, one after the other,
-so that both sides of the ratio (2)/(1), the GraphQL overhead, see the same load. Then (3)
+so that both sides of the ratio (2)/(1), the GraphQL overhead, see the same load; (1) is also
+sent ranked in Cypher (``in_memory=False``, what ``registry.search_index`` replaced), for
+comparison. Both sides wait for their search indexes to be read first. Then (3)
 concurrent clients measure throughput, and the CPU time the API processes and Neo4j spent per
 request (from /proc): on a machine shared with other work, requests per second follow the
 load, while CPU per request says what two idle cores would serve. Counts and time are bounded.
@@ -78,7 +80,8 @@ def _registry_filter(v: dict) -> ExpertFilter:
         min_h_index=f.get("minHIndex"))
 
 
-def raw_run(db: Database, n: int, start: int = 0, *, in_memory: bool = True) -> list[float]:
+def raw_run(db: Database, n: int, start: int = 0, *, in_memory: bool | None = None
+            ) -> list[float]:
     out = []
     for i in range(start, start + n):
         v = _variables(i)

@@ -15,8 +15,8 @@ order, the same predicates (nulls fail them as in Cypher), the same order of the
 (Cypher's ``DESC`` puts nulls first). A test compares the two for many filters and sorts.
 
 It is kept in step at the start of every search, inside the search's transaction: one
-statement lists the experts whose ``updatedAt`` moved since the last look (with an overlap
-for late commits, deduplicated by version and time) and counts them all; only those are read
+statement lists the experts whose ``updatedAt`` moved since the last look (the server's clock
+then, less an overlap for late commits; deduplicated by version and time) and counts them all; only those are read
 again, and a count lower than expected lists the ids to find the deleted. Every change of a
 profile (its skills, career and works included) moves its ``updatedAt``, and only experts
 author works, so a search sees every change committed before it started, as the Cypher
@@ -71,7 +71,7 @@ OPTIONAL MATCH (e:Expert)
 WHERE e.updatedAt >= datetime({epochSeconds: $since, nanosecond: 0})
 WITH collect([e.id, e.version,
               e.updatedAt.epochSeconds * 1000000000 + e.updatedAt.nanosecond]) AS changed
-RETURN changed, COUNT { (:Expert) } AS total
+RETURN changed, COUNT { (:Expert) } AS total, datetime().epochSeconds AS now
 """
 _LISTING = """
 MATCH (e:Expert)
@@ -150,6 +150,7 @@ class SearchIndex:
         self.has_updated = np.zeros(0, dtype=bool)
         self.name_sort: list[str | None] = []
         self.watermark: int | None = None  # epoch seconds of the latest updatedAt seen
+        self.checked: int | None = None  # the server's time at the last look for changes
         self._ranks: tuple[np.ndarray, np.ndarray] | None = None  # (name, id) order
         self._nodes: tuple[np.ndarray, np.ndarray] | None = None  # sorted node ids, rows
         # Works: a base (as built) and the works of experts changed since.
@@ -159,6 +160,11 @@ class SearchIndex:
         self._moved: set[int] = set()  # rows whose base works no longer count
         self._moved_rows: np.ndarray | None = None  # the same, sorted (made when asked)
         self._extra: dict[int, set[int]] = {}  # work -> rows of changed experts
+
+    @property
+    def size(self) -> int:
+        """Experts in the index."""
+        return len(self.row_of)
 
     # -- reading the graph ---------------------------------------------------------------
 
@@ -180,8 +186,9 @@ class SearchIndex:
     def refresh(self, tx: ManagedTransaction) -> int:
         """Bring changed, new and deleted experts up to date (in the search's transaction);
         returns how many were read again or dropped."""
-        since = (self.watermark or 0) - _OVERLAP_SECONDS
-        top = run(tx, _CHANGED, since=since)[0]
+        # Whatever changed before the last look (less the overlap) was seen then.
+        since = (self.checked if self.checked is not None else self.watermark or 0)
+        top = run(tx, _CHANGED, since=since - _OVERLAP_SECONDS)[0]
         stale = [c[0] for c in top["changed"]
                  if c[0] is not None and self._seen(c[0]) != (c[1], c[2])]
         known_after = len(self.row_of) + sum(1 for e in stale if e not in self.row_of)
@@ -191,7 +198,9 @@ class SearchIndex:
             present = {r["id"] for r in listing}
             stale = [r["id"] for r in listing if self._seen(r["id"]) != (r["version"], r["updated"])
                      or self._node_of_row[self.row_of[r["id"]]] != r["node"]]
-        return self._reread(tx, stale, present)
+        changed = self._reread(tx, stale, present)
+        self.checked = top["now"] if self.checked is None else max(self.checked, top["now"])
+        return changed
 
     def _reread(self, tx: ManagedTransaction, stale: Sequence[str],
                 present: set[str] | None = None) -> int:
