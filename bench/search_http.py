@@ -80,8 +80,7 @@ def _registry_filter(v: dict) -> ExpertFilter:
         min_h_index=f.get("minHIndex"))
 
 
-def raw_run(db: Database, n: int, start: int = 0, *, in_memory: bool | None = None
-            ) -> list[float]:
+def raw_run(db: Database, n: int, start: int = 0, *, in_memory: bool = True) -> list[float]:
     out = []
     for i in range(start, start + n):
         v = _variables(i)

@@ -30,10 +30,6 @@ __all__ = ["ExpertFilter", "ExpertSort", "Viewer", "SearchPage", "search_experts
 
 MAX_PAGE = 100
 TEXT_HITS = 5000  # full-text hits considered per index before filtering
-# Experts from which a text search ranks in memory (docs/benchmarks.md, "Search over HTTP":
-# at 10,000 the one Cypher statement costs less than the three round trips; at 100,000 it
-# costs twice as much CPU).
-IN_MEMORY_FROM = 30_000
 
 
 class ExpertSort(str, Enum):
@@ -213,15 +209,14 @@ def search_experts(
     db: Database, *, filter: ExpertFilter, sort: ExpertSort = ExpertSort.RELEVANCE,
     first: int = 20, after: str | None = None, viewer: Viewer = Viewer(),
     read_page: Callable[[ManagedTransaction, list[str]], Any] | None = None,
-    in_memory: bool | None = None,
+    in_memory: bool = True,
 ) -> SearchPage:
     """One page of experts matching ``filter`` that ``viewer`` may find. ``read_page(tx,
     ids)``, when given, reads what the caller shows of the page (e.g.
     ``registry.experts.read_cards``) in the same transaction, saving a round trip; its result
-    is the page's ``docs``. A text search in a registry of ``IN_MEMORY_FROM`` experts or
-    more sums, filters and pages its full-text hits in ``registry.search_index`` once that is
-    read (``in_memory`` True or False: there or in Cypher whatever the size; the answers are
-    the same)."""
+    is the page's ``docs``. A text search sums, filters and pages its full-text hits in
+    ``registry.search_index`` once that is read (``in_memory=False``: in Cypher, as before
+    it is read; the answers are the same)."""
     if not 0 <= first <= MAX_PAGE:
         raise ValidationError.at("first", Code.OUT_OF_RANGE, f"must be between 0 and {MAX_PAGE}",
                                  min=0, max=MAX_PAGE)
@@ -230,9 +225,7 @@ def search_experts(
     if sort == ExpertSort.RELEVANCE and not sparams:
         sort = ExpertSort.NAME
     order, _ = _ORDER[sort]
-    index = index_for(db) if sparams and in_memory is not False else None
-    if index is not None and in_memory is None and index.size < IN_MEMORY_FROM:
-        index = None  # one Cypher statement is cheaper than the in-memory path's three
+    index = index_for(db) if sparams and in_memory else None
 
     def work(tx: ManagedTransaction) -> SearchPage:
         if index is not None:
@@ -276,7 +269,6 @@ def _ranked_in_memory(tx: ManagedTransaction, index: SearchIndex, f: ExpertFilte
                       ) -> tuple[list[str], list[float], int]:
     """The page and count of a text search, as the Cypher statement gives them, from the
     full-text hits and ``index`` (``registry.search_index``)."""
-    index.refresh(tx)
     rows, relevance = index.hits(tx, q, TEXT_HITS)
     mask = index.passing(
         rows, f, viewer, closure=lambda skills: narrower_closure(tx, list(skills)),

@@ -14,14 +14,16 @@ same hits (the same two full-text calls with the same limits), the same sums in 
 order, the same predicates (nulls fail them as in Cypher), the same order of the page
 (Cypher's ``DESC`` puts nulls first). A test compares the two for many filters and sorts.
 
-It is kept in step at the start of every search, inside the search's transaction: one
-statement lists the experts whose ``updatedAt`` moved since the last look (the server's clock
-then, less an overlap for late commits; deduplicated by version and time) and counts them all; only those are read
-again, and a count lower than expected lists the ids to find the deleted. Every change of a
-profile (its skills, career and works included) moves its ``updatedAt``, and only experts
-author works, so a search sees every change committed before it started, as the Cypher
-statement does. Skill and area filters are resolved in the graph on each search (the
-taxonomy's closure), so the taxonomy is never cached here.
+It is kept in step at the start of every search, inside the search's transaction and in the
+statement that asks for the hits: the experts whose ``updatedAt`` moved since the last look
+(the server's clock then, less an overlap for late commits; deduplicated by version and
+time), and how many experts there are. Only those are read again; a count that disagrees
+with the index lists every expert (a deletion, or a restore that kept old stamps); a hit on
+a node the index does not know reads that node's experts before the answer is made. Every
+change of a profile (its skills, career and works included) moves its ``updatedAt``, only
+experts author works and orphan works are deleted, so a search sees every change committed
+before it started, as the Cypher statement does. Skill and area filters are resolved in the
+graph on each search (the taxonomy's closure), so the taxonomy is never cached here.
 
 Memory at 100,000 experts and 787,395 works: about 40 MB. A registry of up to
 ``SYNC_BUILD`` experts is read on its first text search (a second or two); a larger one is
@@ -64,14 +66,28 @@ RETURN id(e) AS node, e.id AS id, e.version AS version,
   [(e)-[:WORKS_AT|STUDIED_AT]->(o:Organization) | o.id] AS orgs,
   [(e)-[:AUTHORED]->(w) | id(w)] AS works
 """
-_ALL = "MATCH (e:Expert)" + _FIELDS
+_PAGE = "MATCH (e:Expert) WHERE e.id > $after WITH e ORDER BY e.id LIMIT $limit" + _FIELDS
+_BUILD_PAGE = 10_000  # experts read at a time (the decoded rows are the build's peak)
 _SOME = "UNWIND $ids AS id MATCH (e:Expert {id: id})" + _FIELDS
-_CHANGED = """
-OPTIONAL MATCH (e:Expert)
-WHERE e.updatedAt >= datetime({epochSeconds: $since, nanosecond: 0})
-WITH collect([e.id, e.version,
-              e.updatedAt.epochSeconds * 1000000000 + e.updatedAt.nanosecond]) AS changed
-RETURN changed, COUNT { (:Expert) } AS total, datetime().epochSeconds AS now
+# What changed since the last look, and the text's hits: one round trip. The two full-text
+# calls are the Cypher statement's (``registry.search._TEXT_SOURCE``), returning node ids: a
+# profile's score counts once, a publication's half for each of its authors.
+_LOOK = """
+CALL () {
+  MATCH (e:Expert) WHERE e.updatedAt >= datetime({epochSeconds: $since, nanosecond: 0})
+  RETURN collect([e.id, e.version,
+                  e.updatedAt.epochSeconds * 1000000000 + e.updatedAt.nanosecond]) AS changed
+}
+CALL () {
+  CALL db.index.fulltext.queryNodes('expert_text', $q, {limit: $hits}) YIELD node, score
+  RETURN collect(id(node)) AS profiles, collect(score) AS profile_scores
+}
+CALL () {
+  CALL db.index.fulltext.queryNodes('publication_text', $q, {limit: $hits}) YIELD node, score
+  RETURN collect(id(node)) AS works, collect(score * 0.5) AS work_scores
+}
+RETURN changed, COUNT { (:Expert) } AS total, datetime().epochSeconds AS now,
+       profiles, profile_scores, works, work_scores
 """
 _LISTING = """
 MATCH (e:Expert)
@@ -83,17 +99,6 @@ _WHO = """
 UNWIND $experts AS n MATCH (e:Expert) WHERE id(e) = n RETURN e.id AS id
 UNION
 UNWIND $works AS n MATCH (w) WHERE id(w) = n MATCH (w)<-[:AUTHORED]-(e:Expert) RETURN e.id AS id
-"""
-
-# The same two calls as the Cypher statement's (``registry.search._TEXT_SOURCE``), returning
-# node ids: a profile's score counts once, a publication's half for each of its authors.
-_PROFILE_HITS = """
-CALL db.index.fulltext.queryNodes('expert_text', $q, {limit: $hits}) YIELD node, score
-RETURN collect(id(node)) AS nodes, collect(score) AS scores
-"""
-_WORK_HITS = """
-CALL db.index.fulltext.queryNodes('publication_text', $q, {limit: $hits}) YIELD node, score
-RETURN collect(id(node)) AS nodes, collect(score * 0.5) AS scores
 """
 
 _NULL = -1  # code of a missing value in the coded columns
@@ -114,17 +119,17 @@ class _Codes:
         return [self.of[v] for v in values if v in self.of]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Expert:
-    """What a search reads of one expert besides the coded columns."""
+    """What a search reads of one expert besides the coded columns (their works are in the
+    works' table; the strings and language sets are shared between experts)."""
 
     id: str
     version: Any
     updated: int | None
     languages: frozenset[str] | None
-    skills: frozenset[str]
-    orgs: frozenset[str]
-    works: np.ndarray  # internal ids of the works they authored
+    skills: tuple[str, ...]
+    orgs: tuple[str, ...]
 
 
 def _float(value: Any) -> float:
@@ -160,11 +165,9 @@ class SearchIndex:
         self._moved: set[int] = set()  # rows whose base works no longer count
         self._moved_rows: np.ndarray | None = None  # the same, sorted (made when asked)
         self._extra: dict[int, set[int]] = {}  # work -> rows of changed experts
-
-    @property
-    def size(self) -> int:
-        """Experts in the index."""
-        return len(self.row_of)
+        self._works_of: dict[int, np.ndarray] = {}  # works of the experts read since the fold
+        self._strings: dict[str, str] = {}  # skill and organization ids, one object each
+        self._language_sets: dict[frozenset[str], frozenset[str]] = {}
 
     # -- reading the graph ---------------------------------------------------------------
 
@@ -172,23 +175,29 @@ class SearchIndex:
     def build(cls, db: Database) -> SearchIndex:
         started = time.perf_counter()
         index = cls()
-        rows = db.read(lambda tx: run(tx, _ALL))
+        # Changes made while the pages are read are looked for from the start (less the
+        # overlap) by the first search.
+        index.checked = db.query("RETURN datetime().epochSeconds AS now")[0]["now"]
+        after = ""
+        while True:
+            rows = db.read(lambda tx: run(tx, _PAGE, after=after, limit=_BUILD_PAGE))
+            if not rows:
+                break
+            with index.lock:
+                index._grow(len(index.experts) + len(rows))
+                for row in rows:
+                    index._put(row, building=True)
+                index._advance(r["updated"] for r in rows)
+            after = rows[-1]["id"]
         with index.lock:
-            index._grow(len(rows))
-            for row in rows:
-                index._put(row, building=True)
             index._fold_works()
-            index._advance(r["updated"] for r in rows)
-        log.info("search index built: %d experts in %.2fs", len(rows),
+        log.info("search index built: %d experts in %.2fs", len(index.row_of),
                  time.perf_counter() - started)
         return index
 
-    def refresh(self, tx: ManagedTransaction) -> int:
-        """Bring changed, new and deleted experts up to date (in the search's transaction);
-        returns how many were read again or dropped."""
-        # Whatever changed before the last look (less the overlap) was seen then.
-        since = (self.checked if self.checked is not None else self.watermark or 0)
-        top = run(tx, _CHANGED, since=since - _OVERLAP_SECONDS)[0]
+    def _catch_up(self, tx: ManagedTransaction, top: dict[str, Any]) -> int:
+        """Bring changed, new and deleted experts up to date from a look for changes (in the
+        search's transaction); returns how many were read again or dropped."""
         stale = [c[0] for c in top["changed"]
                  if c[0] is not None and self._seen(c[0]) != (c[1], c[2])]
         known_after = len(self.row_of) + sum(1 for e in stale if e not in self.row_of)
@@ -266,9 +275,8 @@ class SearchIndex:
         old = self.experts[row]
         works = np.array(sorted(set(r["works"])), dtype=np.int64)
         self.experts[row] = _Expert(
-            r["id"], r["version"], r["updated"],
-            frozenset(languages) if languages is not None else None,
-            frozenset(r["skills"]), frozenset(r["orgs"]), works)
+            r["id"], r["version"], r["updated"], self._languages(languages),
+            self._shared(r["skills"]), self._shared(r["orgs"]))
         self.alive[row] = True
         for key, value in (("visibility", visibility), ("country", country),
                            ("diaspora", diaspora), ("availability", availability)):
@@ -280,8 +288,19 @@ class SearchIndex:
         if self.name_sort[row] != name_sort or old is None:
             self.name_sort[row] = name_sort
             self._ranks = None
-        if not building:
-            self._move_works(row, old.works if old is not None else works[:0], works)
+        if building:
+            self._works_of[row] = works
+        else:
+            self._move_works(row, works)
+
+    def _shared(self, ids: Iterable[str]) -> tuple[str, ...]:
+        return tuple(sorted(self._strings.setdefault(i, i) for i in set(ids)))
+
+    def _languages(self, languages: Iterable[str] | None) -> frozenset[str] | None:
+        if languages is None:
+            return None
+        key = frozenset(languages)
+        return self._language_sets.setdefault(key, key)
 
     def _drop(self, row: int) -> None:
         old = self.experts[row]
@@ -290,12 +309,12 @@ class SearchIndex:
         self._node_of_row[row] = -1
         self._nodes = None
         if old is not None:
-            self._move_works(row, old.works, np.zeros(0, dtype=np.int64))
+            self._move_works(row, np.zeros(0, dtype=np.int64))
 
-    def _move_works(self, row: int, old: np.ndarray, new: np.ndarray) -> None:
-        """The row's works are now ``new``: its base entries stop counting, and its works
-        are kept apart until the next fold."""
-        for w in old.tolist():
+    def _move_works(self, row: int, new: np.ndarray) -> None:
+        """The row's works are now ``new``: its entries in the table stop counting, and its
+        works are kept apart until the next fold."""
+        for w in self._works_of.get(row, np.zeros(0, dtype=np.int64)).tolist():
             authors = self._extra.get(w)
             if authors is not None:
                 authors.discard(row)
@@ -304,23 +323,29 @@ class SearchIndex:
         if row not in self._moved:
             self._moved.add(row)
             self._moved_rows = None
+        self._works_of[row] = new
         for w in new.tolist():
             self._extra.setdefault(w, set()).add(row)
 
     def _fold_works(self) -> None:
-        """Lay every living expert's works out as one sorted table (no overlay)."""
-        rows = [(row, e.works) for row, e in enumerate(self.experts) if e is not None]
-        works = (np.concatenate([w for _, w in rows]) if rows
-                 else np.zeros(0, dtype=np.int64))
-        authors = np.repeat(np.array([r for r, _ in rows], dtype=np.int64),
-                            [len(w) for _, w in rows]) if rows else np.zeros(0, np.int64)
+        """One sorted table of who authored what: the table's entries that still count and
+        the works of the experts read since (no overlay afterwards)."""
+        authors = self._work_authors
+        works = np.repeat(self._work_keys, np.diff(self._work_ptr))
+        if self._moved:
+            keep = ~np.isin(authors, np.array(sorted(self._moved), dtype=np.int64))
+            works, authors = works[keep], authors[keep]
+        later = list(self._works_of.items())
+        works = np.concatenate([works, *(w for _, w in later)])
+        authors = np.concatenate([authors, *(np.full(len(w), r, dtype=np.int64)
+                                             for r, w in later)])
         order = np.argsort(works, kind="stable")
         works, authors = works[order], authors[order]
         keys, starts = np.unique(works, return_index=True)
         self._work_keys = keys
         self._work_ptr = np.append(starts, len(works)).astype(np.int64)
         self._work_authors = authors
-        self._moved, self._moved_rows, self._extra = set(), None, {}
+        self._moved, self._moved_rows, self._extra, self._works_of = set(), None, {}, {}
 
     def _rows_of_nodes(self, nodes: np.ndarray) -> np.ndarray:
         """Rows of these expert node ids (-1 for a node that is not a known expert)."""
@@ -368,18 +393,20 @@ class SearchIndex:
 
     def hits(self, tx: ManagedTransaction, q: str, limit: int
              ) -> tuple[np.ndarray, np.ndarray]:
-        """Rows and summed scores of the experts the text finds (unfiltered), in the order
-        of their first hit."""
-        profiles = run(tx, _PROFILE_HITS, q=q, hits=limit)[0]
-        works = run(tx, _WORK_HITS, q=q, hits=limit)[0]
-        p_nodes = np.array(profiles["nodes"], dtype=np.int64)
-        w_nodes = np.array(works["nodes"], dtype=np.int64)
-        w_scores = np.array(works["scores"], dtype=np.float64)
+        """Rows (ascending) and summed scores of the experts the text finds (unfiltered),
+        the index first brought up to date (in the search's transaction)."""
+        # Whatever changed before the last look (less the overlap) was seen then.
+        since = self.checked if self.checked is not None else self.watermark or 0
+        top = run(tx, _LOOK, since=since - _OVERLAP_SECONDS, q=q, hits=limit)[0]
+        self._catch_up(tx, top)
+        p_nodes = np.array(top["profiles"], dtype=np.int64)
+        w_nodes = np.array(top["works"], dtype=np.int64)
+        w_scores = np.array(top["work_scores"], dtype=np.float64)
         for attempt in range(2):
             with self.lock:
                 p_rows = self._rows_of_nodes(p_nodes)
                 w_rows, w_of = self._authors(w_nodes)
-            unknown_works = np.setdiff1d(np.arange(len(w_nodes)), w_of)
+            unknown_works = np.flatnonzero(np.bincount(w_of, minlength=len(w_nodes)) == 0)
             if attempt or (p_rows >= 0).all() and len(unknown_works) == 0:
                 break
             # Only experts author works and orphan works are deleted, so an unknown node is
@@ -388,14 +415,13 @@ class SearchIndex:
                       works=w_nodes[unknown_works].tolist())
             self._reread(tx, [r["id"] for r in who])
         rows = np.concatenate([p_rows, w_rows])
-        scores = np.concatenate([np.array(profiles["scores"], dtype=np.float64), w_scores[w_of]])
+        scores = np.concatenate([np.array(top["profile_scores"], dtype=np.float64),
+                                 w_scores[w_of]])
         ok = rows >= 0
         rows, scores = rows[ok], scores[ok]
-        unique, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
-        sums = np.zeros(len(unique))
-        np.add.at(sums, inverse, scores)  # in input order per expert, as Cypher's sum()
-        order = np.argsort(first, kind="stable")
-        return unique[order], sums[order]
+        unique, inverse = np.unique(rows, return_inverse=True)
+        # bincount adds in input order, as Cypher's sum() does: the same floats
+        return unique, np.bincount(inverse, weights=scores, minlength=len(unique))
 
     def passing(self, rows: np.ndarray, f: ExpertFilter, viewer: Viewer,
                 closure: Callable[[Sequence[str]], list[str]],
@@ -436,13 +462,13 @@ class SearchIndex:
         if f.skills:
             if f.skills_mode == "ALL":
                 groups = [frozenset(closure([s])) for s in f.skills]
-                checks.append(lambda e: all(not e.skills.isdisjoint(g) for g in groups))
+                checks.append(lambda e: all(not g.isdisjoint(e.skills) for g in groups))
             else:
                 anyof = frozenset(closure(list(f.skills)))
-                checks.append(lambda e: not e.skills.isdisjoint(anyof))
+                checks.append(lambda e: not anyof.isdisjoint(e.skills))
         if f.areas:
             in_areas = frozenset(area_skills(list(f.areas)))
-            checks.append(lambda e: not e.skills.isdisjoint(in_areas))
+            checks.append(lambda e: not in_areas.isdisjoint(e.skills))
         if f.languages:
             wanted = frozenset(f.languages)
             checks.append(lambda e: e.languages is not None and wanted <= e.languages)
