@@ -154,8 +154,7 @@ class SearchIndex:
         self.updated = np.zeros(0, dtype=np.int64)
         self.has_updated = np.zeros(0, dtype=bool)
         self.name_sort: list[str | None] = []
-        self.watermark: int | None = None  # epoch seconds of the latest updatedAt seen
-        self.checked: int | None = None  # the server's time at the last look for changes
+        self.checked = 0  # the server's time at the last look for changes (epoch seconds)
         self._ranks: tuple[np.ndarray, np.ndarray] | None = None  # (name, id) order
         self._nodes: tuple[np.ndarray, np.ndarray] | None = None  # sorted node ids, rows
         # Works: a base (as built) and the works of experts changed since.
@@ -187,7 +186,6 @@ class SearchIndex:
                 index._grow(len(index.experts) + len(rows))
                 for row in rows:
                     index._put(row, building=True)
-                index._advance(r["updated"] for r in rows)
             after = rows[-1]["id"]
         with index.lock:
             index._fold_works()
@@ -208,7 +206,7 @@ class SearchIndex:
             stale = [r["id"] for r in listing if self._seen(r["id"]) != (r["version"], r["updated"])
                      or self._node_of_row[self.row_of[r["id"]]] != r["node"]]
         changed = self._reread(tx, stale, present)
-        self.checked = top["now"] if self.checked is None else max(self.checked, top["now"])
+        self.checked = max(self.checked, top["now"])
         return changed
 
     def _reread(self, tx: ManagedTransaction, stale: Sequence[str],
@@ -225,19 +223,12 @@ class SearchIndex:
                 self._put(row)
             if len(self._moved) > _FOLD_SHARE * max(len(self.row_of), 1):
                 self._fold_works()
-            self._advance(r["updated"] for r in fresh)
         return len(fresh) + len(gone)
 
     def _seen(self, expert_id: str) -> tuple[Any, int | None] | None:
         row = self.row_of.get(expert_id)
         e = self.experts[row] if row is not None else None
         return None if e is None else (e.version, e.updated)
-
-    def _advance(self, stamps: Iterable[int | None]) -> None:
-        latest = max((s for s in stamps if s is not None), default=None)
-        if latest is not None:
-            seconds = latest // 1_000_000_000
-            self.watermark = seconds if self.watermark is None else max(self.watermark, seconds)
 
     # -- rows ----------------------------------------------------------------------------
 
@@ -396,8 +387,7 @@ class SearchIndex:
         """Rows (ascending) and summed scores of the experts the text finds (unfiltered),
         the index first brought up to date (in the search's transaction)."""
         # Whatever changed before the last look (less the overlap) was seen then.
-        since = self.checked if self.checked is not None else self.watermark or 0
-        top = run(tx, _LOOK, since=since - _OVERLAP_SECONDS, q=q, hits=limit)[0]
+        top = run(tx, _LOOK, since=self.checked - _OVERLAP_SECONDS, q=q, hits=limit)[0]
         self._catch_up(tx, top)
         p_nodes = np.array(top["profiles"], dtype=np.int64)
         w_nodes = np.array(top["works"], dtype=np.int64)
