@@ -32,8 +32,8 @@ import httpx
 from neo4j import ManagedTransaction
 
 from bench.support import bench_server, ensure_demo, machine, served_api, summary
-from registry.db import Database, run
 from registry import search_index
+from registry.db import Database, run
 from registry.localdb import LocalNeo4j
 from registry.search import ExpertFilter, ExpertSort, Viewer, search_experts
 
