@@ -23,7 +23,7 @@ from registry.db import Database, run
 from registry.errors import Code, ValidationError
 from registry.fulltext import lucene_query
 from registry.search_index import SearchIndex, index_for
-from registry.taxonomy import narrower_closure
+from registry.taxonomy import narrower_closure, skills_in_areas
 
 __all__ = ["ExpertFilter", "ExpertSort", "Viewer", "SearchPage", "search_experts", "facets",
            "encode_cursor", "decode_cursor", "MAX_PAGE"]
@@ -258,12 +258,6 @@ def _page(tx: ManagedTransaction, ids: list[str], scores: list[float], total: in
     )
 
 
-_AREA_SKILLS = """
-MATCH (s:Skill)-[:IN_AREA]->(a:TechArea) WHERE a.id IN $areas
-RETURN collect(DISTINCT s.id) AS ids
-"""
-
-
 def _ranked_in_memory(tx: ManagedTransaction, index: SearchIndex, f: ExpertFilter,
                       viewer: Viewer, sort: ExpertSort, q: str, offset: int, first: int
                       ) -> tuple[list[str], list[float], int]:
@@ -272,7 +266,7 @@ def _ranked_in_memory(tx: ManagedTransaction, index: SearchIndex, f: ExpertFilte
     rows, relevance = index.hits(tx, q, TEXT_HITS)
     mask = index.passing(
         rows, f, viewer, closure=lambda skills: narrower_closure(tx, list(skills)),
-        area_skills=lambda areas: run(tx, _AREA_SKILLS, areas=list(areas))[0]["ids"])
+        area_skills=lambda areas: skills_in_areas(tx, list(areas)))
     rows, relevance = rows[mask], relevance[mask]
     page = index.order(rows, relevance, sort.value)[offset:offset + first]
     return index.ids(rows[page]), [float(x) for x in relevance[page]], len(rows)

@@ -57,9 +57,9 @@ SYNC_BUILD = 20_000  # experts: read in the first search's own thread up to this
 _OVERLAP_SECONDS = 5
 _FOLD_SHARE = 0.05  # changed experts' works kept apart until this share of experts
 
-_FIELDS = """
-RETURN id(e) AS node, e.id AS id, e.version AS version,
-  e.updatedAt.epochSeconds * 1000000000 + e.updatedAt.nanosecond AS updated,
+_STAMP = "e.updatedAt.epochSeconds * 1000000000 + e.updatedAt.nanosecond"  # ns, exact
+_FIELDS = f"""
+RETURN id(e) AS node, e.id AS id, e.version AS version, {_STAMP} AS updated,
   [e.visibility, e.residenceCountry, e.diaspora, e.availability, e.yearsExperience,
    e.hIndex, e.languages, e.verified, e.nameSort] AS p,
   [(e)-[:HAS_SKILL]->(s:Skill) | s.id] AS skills,
@@ -72,27 +72,25 @@ _SOME = "UNWIND $ids AS id MATCH (e:Expert {id: id})" + _FIELDS
 # What changed since the last look, and the text's hits: one round trip. The two full-text
 # calls are the Cypher statement's (``registry.search._TEXT_SOURCE``), returning node ids: a
 # profile's score counts once, a publication's half for each of its authors.
-_LOOK = """
-CALL () {
-  MATCH (e:Expert) WHERE e.updatedAt >= datetime({epochSeconds: $since, nanosecond: 0})
-  RETURN collect([e.id, e.version,
-                  e.updatedAt.epochSeconds * 1000000000 + e.updatedAt.nanosecond]) AS changed
-}
-CALL () {
-  CALL db.index.fulltext.queryNodes('expert_text', $q, {limit: $hits}) YIELD node, score
+_LOOK = f"""
+CALL () {{
+  MATCH (e:Expert) WHERE e.updatedAt >= datetime({{epochSeconds: $since, nanosecond: 0}})
+  RETURN collect([e.id, e.version, {_STAMP}]) AS changed
+}}
+CALL () {{
+  CALL db.index.fulltext.queryNodes('expert_text', $q, {{limit: $hits}}) YIELD node, score
   RETURN collect(id(node)) AS profiles, collect(score) AS profile_scores
-}
-CALL () {
-  CALL db.index.fulltext.queryNodes('publication_text', $q, {limit: $hits}) YIELD node, score
+}}
+CALL () {{
+  CALL db.index.fulltext.queryNodes('publication_text', $q, {{limit: $hits}}) YIELD node, score
   RETURN collect(id(node)) AS works, collect(score * 0.5) AS work_scores
-}
-RETURN changed, COUNT { (:Expert) } AS total, datetime().epochSeconds AS now,
+}}
+RETURN changed, COUNT {{ (:Expert) }} AS total, datetime().epochSeconds AS now,
        profiles, profile_scores, works, work_scores
 """
-_LISTING = """
+_LISTING = f"""
 MATCH (e:Expert)
-RETURN e.id AS id, e.version AS version, id(e) AS node,
-       e.updatedAt.epochSeconds * 1000000000 + e.updatedAt.nanosecond AS updated
+RETURN e.id AS id, e.version AS version, id(e) AS node, {_STAMP} AS updated
 """
 # Experts behind node ids the index does not know (hits of a change it has not seen).
 _WHO = """
@@ -124,7 +122,6 @@ class _Expert:
     """What a search reads of one expert besides the coded columns (their works are in the
     works' table; the strings and language sets are shared between experts)."""
 
-    id: str
     version: Any
     updated: int | None
     languages: frozenset[str] | None
@@ -266,7 +263,7 @@ class SearchIndex:
         old = self.experts[row]
         works = np.array(sorted(set(r["works"])), dtype=np.int64)
         self.experts[row] = _Expert(
-            r["id"], r["version"], r["updated"], self._languages(languages),
+            r["version"], r["updated"], self._languages(languages),
             self._shared(r["skills"]), self._shared(r["orgs"]))
         self.alive[row] = True
         for key, value in (("visibility", visibility), ("country", country),
@@ -324,7 +321,7 @@ class SearchIndex:
         authors = self._work_authors
         works = np.repeat(self._work_keys, np.diff(self._work_ptr))
         if self._moved:
-            keep = ~np.isin(authors, np.array(sorted(self._moved), dtype=np.int64))
+            keep = ~np.isin(authors, self._moved_array())
             works, authors = works[keep], authors[keep]
         later = list(self._works_of.items())
         works = np.concatenate([works, *(w for _, w in later)])
@@ -337,6 +334,11 @@ class SearchIndex:
         self._work_ptr = np.append(starts, len(works)).astype(np.int64)
         self._work_authors = authors
         self._moved, self._moved_rows, self._extra, self._works_of = set(), None, {}, {}
+
+    def _moved_array(self) -> np.ndarray:
+        if self._moved_rows is None:
+            self._moved_rows = np.array(sorted(self._moved), dtype=np.int64)
+        return self._moved_rows
 
     def _rows_of_nodes(self, nodes: np.ndarray) -> np.ndarray:
         """Rows of these expert node ids (-1 for a node that is not a known expert)."""
@@ -367,9 +369,8 @@ class SearchIndex:
         index = np.repeat(start - np.cumsum(count) + count, count) + np.arange(count.sum())
         base = self._work_authors[index]
         which = np.repeat(np.arange(len(works)), count)
-        if self._moved_rows is None:
-            self._moved_rows = np.array(sorted(self._moved), dtype=np.int64)
-        keep = ~np.isin(base, self._moved_rows) if len(self._moved_rows) else slice(None)
+        moved = self._moved_array()
+        keep = ~np.isin(base, moved) if len(moved) else slice(None)
         base, which = base[keep], which[keep]
         if extra is not None and count_extra.any():
             more = np.array([r for x in extra for r in x], dtype=np.int64)

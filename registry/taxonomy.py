@@ -188,6 +188,13 @@ def narrower_closure(tx: ManagedTransaction, ids: list[str]) -> list[str]:
     return sorted(r["id"] for r in rows)
 
 
+def skills_in_areas(tx: ManagedTransaction, areas: list[str]) -> list[str]:
+    """The skills that belong to any of these strategic-technology groups."""
+    rows = run(tx, "MATCH (s:Skill)-[:IN_AREA]->(a:TechArea) WHERE a.id IN $areas "
+                   "RETURN DISTINCT s.id AS id", areas=areas)
+    return sorted(r["id"] for r in rows)
+
+
 def skill_neighbours(db: Database) -> dict[str, tuple[str, ...]]:
     """Every skill's direct broader skills (the matcher's partial-credit graph)."""
     rows = db.query("MATCH (s:Skill) RETURN s.id AS id, [(s)-[:BROADER]->(b) | b.id] AS up")
