@@ -5,8 +5,9 @@
 
 The API runs as ``server:create_app`` under uvicorn with 2 workers (``bench.support``) on a
 Neo4j of its own (``var/bench-load``, port 7691) holding the demo registry of ``--experts``
-experts (seeded once; the seeding time is reported). ``--concurrency`` asynchronous clients
-send, in a fixed pseudo-random order (``--seed``):
+experts (seeded once; the seeding time is reported). ``--concurrency`` clients (threads, each
+with a keep-alive connection: ``bench.support.GraphQLClient``) send, in a fixed pseudo-random
+order (``--seed``):
 
 * 80 % searches: the search page's query (free text plus filters, 20 per page), as an agency;
 * 15 % profile reads: ``expert(id)`` with skills, career and publications, as an agency;
@@ -25,18 +26,19 @@ match p95 <= 100 ms under the mix, and zero errors.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import collections
+import functools
+import http.client as http_client
 import random
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-
 from bench.search_http import QUERY as SEARCH
 from bench.search_http import _variables as search_variables
-from bench.support import bench_server, ensure_demo, machine, served_api, summary
+from bench.support import (GraphQLClient, at_once, bench_server, ensure_demo, machine,
+                           served_api, summary)
 from registry.accounts import create_account, rotate_token
 from registry.db import Database
 from registry.localdb import LocalNeo4j
@@ -81,10 +83,23 @@ class Tally:
     conflicts: int = 0
     samples: list[str] = field(default_factory=list)
 
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, op: str, seconds: float, error: str | None = None) -> None:
+        with self.lock:
+            self.latencies[op].append(seconds)
+        if error is not None:
+            self.error(op, error)
+
     def error(self, op: str, text: str) -> None:
-        self.errors[op] += 1
-        if len(self.samples) < 5:
-            self.samples.append(f"{op}: {text[:300]}")
+        with self.lock:
+            self.errors[op] += 1
+            if len(self.samples) < 5:
+                self.samples.append(f"{op}: {text[:300]}")
+
+    def conflict(self) -> None:
+        with self.lock:
+            self.conflicts += 1
 
 
 def prepare(db: Database, *, edited: int, readable: int, seed: int) -> Fixture:
@@ -118,40 +133,36 @@ def plan(n: int, seed: int) -> list[str]:
     return rng.choices(names, weights=weights, k=n)
 
 
-async def run(base: str, fixture: Fixture, ops: list[str], *, concurrency: int,
-              seconds: float, tally: Tally, timeout: float = 60) -> float:
+def run(base: str, fixture: Fixture, ops: list[str], *, concurrency: int,
+        seconds: float, tally: Tally, timeout: float = 60) -> float:
     versions: dict[str, int] = {}
     editors = list(fixture.editors)
     position = iter(range(len(ops)))
     deadline = time.monotonic() + seconds
-    agency = {"Authorization": f"Bearer {fixture.agency}"}
+    lock = threading.Lock()
 
-    async def call(http: httpx.AsyncClient, op: str, query: str, variables: dict,
-                   headers: dict) -> dict[str, Any] | None:
+    def call(http: GraphQLClient, op: str, query: str, variables: dict,
+             token: str) -> dict[str, Any] | None:
         started = time.perf_counter()
         try:
-            r = await http.post(f"{base}/graphql", headers=headers,
-                                json={"query": query, "variables": variables})
-        except httpx.HTTPError as exc:  # a time-out or a dropped connection is an error too
-            tally.latencies[op].append(time.perf_counter() - started)
-            tally.error(op, repr(exc))
+            status, body = http.post(query, variables, token=token)
+        except (OSError, http_client.HTTPException, ValueError) as exc:
+            # a time-out, a dropped connection or a body that is not JSON is an error too
+            tally.record(op, time.perf_counter() - started, repr(exc))
             return None
-        tally.latencies[op].append(time.perf_counter() - started)
-        body = r.json() if r.headers.get("content-type", "").startswith("application") else {}
-        if r.status_code != 200 or body.get("errors") or body.get("data") is None:
-            tally.error(op, f"{r.status_code} {r.text}")
-            return None
-        return body["data"]
+        failed = status != 200 or body.get("errors") or body.get("data") is None
+        tally.record(op, time.perf_counter() - started, f"{status} {body}" if failed else None)
+        return None if failed else body["data"]
 
-    async def update(http: httpx.AsyncClient, i: int) -> None:
+    def update(http: GraphQLClient, i: int) -> None:
         expert_id = editors[i % len(editors)]
-        own = {"Authorization": f"Bearer {fixture.editors[expert_id]}"}
+        own = fixture.editors[expert_id]
         if expert_id not in versions:  # read the version once; then the last one answered
-            data = await call(http, "version read", VERSION, {"id": expert_id}, own)
+            data = call(http, "version read", VERSION, {"id": expert_id}, own)
             if data is None:
                 return
             versions[expert_id] = data["expert"]["version"]
-        data = await call(http, "update", UPDATE, {"input": {
+        data = call(http, "update", UPDATE, {"input": {
             "id": expert_id, "version": versions[expert_id],
             "headline": f"Chuyên gia (tải thử lần {i})"}}, own)
         if data is None:
@@ -160,59 +171,57 @@ async def run(base: str, fixture: Fixture, ops: list[str], *, concurrency: int,
         if result["__typename"] == "ProfileUpdated":
             versions[expert_id] = result["expert"]["version"]
         elif result["__typename"] == "VersionConflict":
-            tally.conflicts += 1
+            tally.conflict()
             versions[expert_id] = result["currentVersion"]
         else:
             tally.error("update", str(result))
 
-    async def client(http: httpx.AsyncClient) -> None:
-        for i in position:
-            if time.monotonic() > deadline:
-                return
-            op = ops[i]
-            if op == "search":
-                await call(http, op, SEARCH, search_variables(i), agency)
-            elif op == "profile":
-                await call(http, op, PROFILE,
-                           {"id": fixture.readable[i % len(fixture.readable)]}, agency)
-            elif op == "update":
-                await update(http, i)
-            else:
-                data = await call(http, op, MATCH,
-                                  {"id": fixture.tasks[i % len(fixture.tasks)]}, agency)
-                if data is not None and data["task"]["candidates"] is None:
-                    tally.error(op, "no candidates")
+    def client() -> None:
+        with GraphQLClient(base, timeout=timeout) as http:
+            while time.monotonic() <= deadline:
+                with lock:
+                    i = next(position, None)
+                if i is None:
+                    return
+                op = ops[i]
+                if op == "search":
+                    call(http, op, SEARCH, search_variables(i), fixture.agency)
+                elif op == "profile":
+                    call(http, op, PROFILE, {"id": fixture.readable[i % len(fixture.readable)]},
+                         fixture.agency)
+                elif op == "update":
+                    update(http, i)
+                else:
+                    data = call(http, op, MATCH, {"id": fixture.tasks[i % len(fixture.tasks)]},
+                                fixture.agency)
+                    if data is not None and data["task"]["candidates"] is None:
+                        tally.error(op, "no candidates")
 
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=timeout) as http:
-        started = time.perf_counter()
-        await asyncio.gather(*(client(http) for _ in range(concurrency)))
-        return time.perf_counter() - started
+    return at_once([client] * concurrency)
 
 
-async def warm_matches(base: str, fixture: Fixture, *, rounds: int = 12,
-                       seconds: float = 900) -> list[float]:
-    """Task matches in rounds of four, each on a new connection (so both workers get some),
-    until a whole round is quick; returns the slowest match of each round."""
-    headers = {"Authorization": f"Bearer {fixture.agency}", "Connection": "close"}
+def warm_matches(base: str, fixture: Fixture, *, rounds: int = 12,
+                 seconds: float = 900) -> list[float]:
+    """Task matches in rounds of four at once, each on a new connection (so both workers get
+    some), until a whole round is quick; returns the slowest match of each round."""
     deadline = time.monotonic() + seconds
     slowest: list[float] = []
 
-    async def one(http: httpx.AsyncClient, task: str) -> float:
+    def one(task: str, times: list[float]) -> None:
         started = time.perf_counter()
-        await http.post(f"{base}/graphql", headers=headers,
-                        json={"query": MATCH, "variables": {"id": task}})
-        return time.perf_counter() - started
+        with GraphQLClient(base, token=fixture.agency, timeout=seconds) as http:
+            http.post(MATCH, {"id": task})
+        times.append(time.perf_counter() - started)
 
-    async with httpx.AsyncClient(timeout=seconds) as http:
-        for i in range(rounds):
-            if time.monotonic() > deadline:
-                break
-            times = await asyncio.gather(*(one(http, fixture.tasks[(4 * i + k) % len(
-                fixture.tasks)]) for k in range(4)))
-            slowest.append(max(times))
-            if max(times) < 2.0:
-                break
+    for i in range(rounds):
+        if time.monotonic() > deadline:
+            break
+        times: list[float] = []
+        at_once([functools.partial(one, fixture.tasks[(4 * i + k) % len(fixture.tasks)], times)
+                 for k in range(4)])
+        slowest.append(max(times))
+        if max(times) < 2.0:
+            break
     return slowest
 
 
@@ -266,16 +275,15 @@ def main() -> None:
             # Warm both workers: query plans, page cache, and each worker's first load of the
             # matcher's index (tens of seconds), which must not land in the measured minute.
             started = time.monotonic()
-            first_matches = asyncio.run(warm_matches(base, fixture))
+            first_matches = warm_matches(base, fixture)
             warm = Tally()
-            asyncio.run(run(base, fixture, ["search", "profile"] * 100, concurrency=4, seconds=300,
-                            tally=warm))
+            run(base, fixture, ["search", "profile"] * 100, concurrency=4, seconds=300, tally=warm)
             print(f"warm-up: {time.monotonic() - started:.0f} s; task matches until warm (s): "
                   f"{', '.join(f'{x:.1f}' for x in first_matches)}; errors {dict(warm.errors)}")
             tally = Tally()
             ops = plan(args.max_requests, args.seed)
-            elapsed = asyncio.run(run(base, fixture, ops, concurrency=args.concurrency,
-                                      seconds=args.seconds, tally=tally))
+            elapsed = run(base, fixture, ops, concurrency=args.concurrency,
+                          seconds=args.seconds, tally=tally)
     finally:  # the benchmark's own Neo4j does not outlive it
         db.close()
         server.stop()

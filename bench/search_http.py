@@ -3,35 +3,38 @@
     python -m bench.search_http --experts 10000 --port 7690
     python -m bench.search_http --experts 100000 --port 7690
 
-The Neo4j runs on ``--port`` with its data under ``var/bench-search-<experts>`` (seeded with the
-demo registry when it does not hold exactly that many experts; a copy of another benchmark's
-folder of the same seed can be dropped there to skip seeding).
+The Neo4j runs on ``--port`` with its data under ``var/bench-search-<experts>`` (seeded with
+the demo registry when it does not hold exactly that many experts; a copy of another
+benchmark's folder of the same seed can be dropped there to skip seeding).
 
-The query is the one a search page sends: free text plus two filters, first 20, with the
-fields a result list shows. Each request is sent (1) straight through the driver
-(``registry.search`` with the page's fields read in its transaction, as the API does) and
-(2) over HTTP against ``server:create_app`` under uvicorn with 2 workers, one after the other,
-so that both sides of the ratio (2)/(1), the GraphQL overhead, see the same load; (1) is also
-sent ranked in Cypher (``in_memory=False``, what ``registry.search_index`` replaced), for
-comparison. Both sides wait for their search indexes to be read first. Then (3)
-concurrent clients measure throughput, and the CPU time the API processes and Neo4j spent per
-request (from /proc): on a machine shared with other work, requests per second follow the
-load, while CPU per request says what two idle cores would serve. Counts and time are bounded.
+The query is the one a search page sends: free text plus two filters, first 20, with the fields
+a result list shows. Each request is sent (1) straight through the driver (``registry.search``
+with the page's fields read in its transaction, as the API does) and (2) over HTTP against
+``server:create_app`` under uvicorn with 2 workers, one after the other, so that both sides of
+the ratio (2)/(1), the GraphQL overhead, see the same load; (1) is also sent ranked in Cypher
+(``in_memory=False``, what ``registry.search_index`` replaced), for comparison. Both sides wait
+for their search indexes to be read first. Then (3) concurrent clients (threads, each with a
+keep-alive connection: ``bench.support.GraphQLClient``, light enough that the two cores go to
+the server, not to the client) measure throughput, and the CPU time the API processes and Neo4j
+spent per request (from /proc): on a machine shared with other work, requests per second follow
+the load, while CPU per request says what two idle cores would serve. Counts and time are
+bounded.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
+import itertools
 import os
+import threading
 import time
 from pathlib import Path
 
-import httpx
 from neo4j import ManagedTransaction
 
-from bench.support import bench_server, ensure_demo, machine, served_api, summary
+from bench.support import (GraphQLClient, at_once, bench_server, ensure_demo, machine,
+                           served_api, summary)
 from registry import search_index
 from registry.db import Database, run
 from registry.localdb import LocalNeo4j
@@ -101,28 +104,36 @@ def _wait_for_index(db: Database, timeout: float = 600) -> float:
     return time.monotonic() - started
 
 
-async def http_run(base: str, n: int, concurrency: int, seconds: float) -> tuple[list[float], int, float]:
+def http_run(base: str, n: int, concurrency: int, seconds: float
+             ) -> tuple[list[float], int, float]:
+    """Up to ``n`` requests from ``concurrency`` client threads, each with its own keep-alive
+    connection, for at most ``seconds``: latencies, errors and the elapsed time."""
     latencies: list[float] = []
     errors = 0
-    counter = iter(range(n))
+    lock = threading.Lock()
+    counter = itertools.count()
     deadline = time.monotonic() + seconds
 
-    async def client(c: httpx.AsyncClient) -> None:
+    def client() -> None:
         nonlocal errors
-        for i in counter:
-            if time.monotonic() > deadline:
-                return
-            t = time.perf_counter()
-            r = await c.post(f"{base}/graphql", json={"query": QUERY, "variables": _variables(i)})
-            latencies.append(time.perf_counter() - t)
-            if r.status_code != 200 or "errors" in r.json():
-                errors += 1
+        with GraphQLClient(base) as c:
+            while time.monotonic() < deadline:
+                with lock:
+                    i = next(counter)
+                if i >= n:
+                    return
+                t = time.perf_counter()
+                try:
+                    status, body = c.post(QUERY, _variables(i))
+                    failed = status != 200 or "errors" in body
+                except (OSError, ValueError):
+                    failed = True
+                took = time.perf_counter() - t
+                with lock:
+                    latencies.append(took)
+                    errors += failed
 
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as c:
-        started = time.perf_counter()
-        await asyncio.gather(*(client(c) for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
+    elapsed = at_once([client] * concurrency)
     return latencies, errors, elapsed
 
 
@@ -153,16 +164,17 @@ def _measure(server: LocalNeo4j, db: Database, args: argparse.Namespace) -> None
     with served_api(server, workers=2) as base:
         # warm-up of both workers, which read their search indexes meanwhile (as long again)
         started = time.monotonic()
-        asyncio.run(http_run(base, 200, 4, 60))
-        asyncio.run(http_run(base, 10**6, 2, max(waited, 5) * 2 - (time.monotonic() - started)))
+        http_run(base, 200, 4, 60)
+        http_run(base, 10**6, 2, max(waited, 5) * 2 - (time.monotonic() - started))
         raw_lat, seq_lat, seq_err, cypher_lat = paired_run(db, base, args.requests // 2,
                                                            args.seconds)
         pids = {"API": _api_pids(base), "Neo4j": [int(server.pid_file.read_text())]}
         before = {k: _cpu_seconds(v) for k, v in pids.items()}
-        lat, errors, elapsed = asyncio.run(
-            http_run(base, args.requests, args.concurrency, args.seconds))
+        client_before = time.process_time()
+        lat, errors, elapsed = http_run(base, args.requests, args.concurrency, args.seconds)
         cpu = {k: (_cpu_seconds(v) - before[k]) * 1000 / max(len(lat), 1)
                for k, v in pids.items()}
+        client_cpu = (time.process_time() - client_before) * 1000 / max(len(lat), 1)
     raw, seq, load = summary(raw_lat), summary(seq_lat), summary(lat)
     cypher = summary(cypher_lat)
     print(f"search index read in this process in {waited:.1f} s")
@@ -178,7 +190,8 @@ def _measure(server: LocalNeo4j, db: Database, args: argparse.Namespace) -> None
           f"errors {errors}")
     total = sum(cpu.values())
     print(f"CPU per request under load: API {cpu['API']:.1f} ms, Neo4j {cpu['Neo4j']:.1f} ms "
-          f"(2 idle cores would serve about {2000 / total:.0f} requests/s)")
+          f"(2 idle cores would serve about {2000 / total:.0f} requests/s); this client "
+          f"{client_cpu:.2f} ms")
     print(f"load average at end {_load()}")
 
 
@@ -192,16 +205,16 @@ def paired_run(db: Database, base: str, n: int, seconds: float
     cypher: list[float] = []
     errors = 0
     deadline = time.monotonic() + seconds
-    with httpx.Client(timeout=30) as c:
+    with GraphQLClient(base) as c:
         for i in range(n):
             if time.monotonic() > deadline:
                 break
             raw += raw_run(db, 1, start=i)
             cypher += raw_run(db, 1, start=i, in_memory=False)
             t = time.perf_counter()
-            r = c.post(f"{base}/graphql", json={"query": QUERY, "variables": _variables(i)})
+            status, body = c.post(QUERY, _variables(i))
             http.append(time.perf_counter() - t)
-            errors += r.status_code != 200 or "errors" in r.json()
+            errors += status != 200 or "errors" in body
     return raw, http, errors, cypher
 
 

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import fcntl
 import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -82,3 +86,39 @@ def db(database: Database) -> Database:
     """An empty registry (schema in place) for one test."""
     wipe(database)
     return database
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(database: Database, settings: Settings) -> Iterator[str]:
+    """The app of ``server.create_app`` served by uvicorn in a thread on a free 127.0.0.1 port,
+    against the test Neo4j; yields its base URL."""
+    import uvicorn
+
+    from server import create_app
+
+    app_settings = settings.model_copy(update={"rate_limit_per_minute": 100_000, "graphiql": False})
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(app_settings, database=database),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="test-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test web server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)

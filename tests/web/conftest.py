@@ -1,5 +1,5 @@
-"""Fixtures of the end-to-end tests of the web pages: the real server (uvicorn in a thread,
-on a free 127.0.0.1 port, against the test Neo4j) and headless Chromium driven by Playwright.
+"""Fixtures of the end-to-end tests of the web pages: headless Chromium driven by Playwright,
+against the real server (``live_server`` of ``tests/conftest.py``).
 
 Chromium is Debian's (``make browser`` installs it at /usr/bin/chromium); Playwright never
 downloads a browser here. Each test gets a fresh browser profile (its own user-data folder),
@@ -10,17 +10,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from registry.db import Database
-from registry.settings import Settings
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
 
@@ -37,41 +32,6 @@ CHROMIUM_ARGS = [
 ]
 DESKTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def live_server(database: Database, settings: Settings) -> Iterator[str]:
-    """The app of ``server.create_app`` served by uvicorn on 127.0.0.1; yields its base URL."""
-    import uvicorn
-
-    from server import create_app
-
-    app_settings = settings.model_copy(update={"rate_limit_per_minute": 100_000, "graphiql": False})
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(app_settings, database=database),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="on",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="web-test-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test web server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")
