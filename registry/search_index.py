@@ -25,10 +25,14 @@ experts author works and orphan works are deleted, so a search sees every change
 before it started, as the Cypher statement does. Skill and area filters are resolved in the
 graph on each search (the taxonomy's closure), so the taxonomy is never cached here.
 
-Memory at 100,000 experts and 787,395 works: about 40 MB. A registry of up to
-``SYNC_BUILD`` experts is read on its first text search (a second or two); a larger one is
-read in a background thread started by the first search (or by the server at start-up:
-:func:`warm`), and searches use the Cypher statement until it is ready.
+The matcher asks it for a task text's hits as well (``matching.candidates.send_fulltext``:
+the two indexes in two statements at once, ``hits(..., parts=...)``).
+
+Memory at 100,000 experts and 787,395 works: 86 MB by Python's own count (about 190 MB of
+the process's resident memory). A registry of up to ``SYNC_BUILD`` experts is read on its
+first text search (a second or two); a larger one is read in a background thread started by
+the first search (or by the server at start-up: :func:`warm`), and searches use the Cypher
+statement until it is ready.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ from registry.db import Database, run
 if TYPE_CHECKING:
     from registry.search import ExpertFilter, Viewer
 
-__all__ = ["SYNC_BUILD", "SearchIndex", "index_for", "warm"]
+__all__ = ["SYNC_BUILD", "TEXT_PARTS", "SearchIndex", "index_for", "warm"]
 
 log = logging.getLogger("chuyengia.search")
 
@@ -71,23 +75,41 @@ _BUILD_PAGE = 10_000  # experts read at a time (the decoded rows are the build's
 _SOME = "UNWIND $ids AS id MATCH (e:Expert {id: id})" + _FIELDS
 # What changed since the last look, and the text's hits: one round trip. The two full-text
 # calls are the Cypher statement's (``registry.search._TEXT_SOURCE``), returning node ids: a
-# profile's score counts once, a publication's half for each of its authors.
-_LOOK = f"""
+# profile's score counts once, a publication's half for each of its authors. A caller may
+# ask for one of the two only (the matcher sends both halves at once, on two connections).
+_CHANGED = f"""
 CALL () {{
   MATCH (e:Expert) WHERE e.updatedAt >= datetime({{epochSeconds: $since, nanosecond: 0}})
   RETURN collect([e.id, e.version, {_STAMP}]) AS changed
 }}
-CALL () {{
-  CALL db.index.fulltext.queryNodes('expert_text', $q, {{limit: $hits}}) YIELD node, score
-  RETURN collect(id(node)) AS profiles, collect(score) AS profile_scores
-}}
-CALL () {{
-  CALL db.index.fulltext.queryNodes('publication_text', $q, {{limit: $hits}}) YIELD node, score
-  RETURN collect(id(node)) AS works, collect(score * 0.5) AS work_scores
-}}
-RETURN changed, COUNT {{ (:Expert) }} AS total, datetime().epochSeconds AS now,
-       profiles, profile_scores, works, work_scores
 """
+_TEXT_CALLS = {
+    "profiles": """
+CALL () {
+  CALL db.index.fulltext.queryNodes('expert_text', $q, {limit: $hits}) YIELD node, score
+  RETURN collect(id(node)) AS profiles, collect(score) AS profile_scores
+}
+""",
+    "works": """
+CALL () {
+  CALL db.index.fulltext.queryNodes('publication_text', $q, {limit: $hits}) YIELD node, score
+  RETURN collect(id(node)) AS works, collect(score * 0.5) AS work_scores
+}
+""",
+}
+_RETURNED = {"profiles": ("profiles", "profile_scores"), "works": ("works", "work_scores")}
+TEXT_PARTS = ("profiles", "works")
+
+
+def _look(parts: tuple[str, ...]) -> str:
+    returned = [name if part in parts else f"[] AS {name}"
+                for part in TEXT_PARTS for name in _RETURNED[part]]
+    return (_CHANGED + "".join(_TEXT_CALLS[p] for p in parts)
+            + "RETURN changed, COUNT { (:Expert) } AS total, datetime().epochSeconds AS now, "
+            + ", ".join(returned))
+
+
+_LOOK = {parts: _look(parts) for parts in (TEXT_PARTS, ("profiles",), ("works",))}
 _LISTING = f"""
 MATCH (e:Expert)
 RETURN e.id AS id, e.version AS version, id(e) AS node, {_STAMP} AS updated
@@ -383,12 +405,13 @@ class SearchIndex:
 
     # -- searching -----------------------------------------------------------------------
 
-    def hits(self, tx: ManagedTransaction, q: str, limit: int
-             ) -> tuple[np.ndarray, np.ndarray]:
+    def hits(self, tx: ManagedTransaction, q: str, limit: int,
+             parts: tuple[str, ...] = TEXT_PARTS) -> tuple[np.ndarray, np.ndarray]:
         """Rows (ascending) and summed scores of the experts the text finds (unfiltered),
-        the index first brought up to date (in the search's transaction)."""
+        the index first brought up to date (in the search's transaction). ``parts``: both
+        full-text indexes, or one of ``TEXT_PARTS`` only."""
         # Whatever changed before the last look (less the overlap) was seen then.
-        top = run(tx, _LOOK, since=self.checked - _OVERLAP_SECONDS, q=q, hits=limit)[0]
+        top = run(tx, _LOOK[parts], since=self.checked - _OVERLAP_SECONDS, q=q, hits=limit)[0]
         self._catch_up(tx, top)
         p_nodes = np.array(top["profiles"], dtype=np.int64)
         w_nodes = np.array(top["works"], dtype=np.int64)

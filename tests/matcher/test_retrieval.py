@@ -11,6 +11,7 @@ from matching import candidates
 from matching.candidates import fulltext_hits, graph_hits, select
 from matching.features import task_query
 from matching.task import TaskSpec
+from registry import experts, search_index
 from registry.db import Database
 from registry.fulltext import lucene_query
 from registry.search import Viewer
@@ -148,3 +149,42 @@ def test_profile_and_publication_hits_add_up_per_expert(db: Database):
     two = fulltext_hits(db, text, hits=2)
     assert len(two) == 2 and two == pytest.approx(oracle(2))
     assert fulltext_hits(db, "   ") == {}
+
+
+def test_hits_credited_in_memory_equal_the_two_statements(db: Database, monkeypatch):
+    """With the process's search index read, a task text's hits come from one statement of
+    node ids, the publications credited to their authors in memory: the same experts and
+    sums as the two Cypher statements, for co-authored works too, and after edits."""
+    shared = [{"title": "Speech recognition of tonal languages", "year": 2021,
+               "doi": "10.1000/tonal.speech"},
+              {"title": "Acoustic phoneme lattices for speech", "year": 2022,
+               "doi": "10.1000/phoneme.lattice"}]
+    first = add(db, "first", headline="Speech recognition engineer", publications=shared)
+    second = add(db, "second", publications=shared[:1] + papers(BRIDGING[:1]))
+    add(db, "third", headline="Speech therapist", publications=papers(OFF_TOPIC[:2]))
+    add(db, "fourth", publications=papers(BRIDGING[1:3] + OFF_TOPIC[2:]))
+    texts = ["speech recognition", "acoustic phoneme lattices", "tonal speech therapist"]
+
+    def both(text: str, hits: int) -> tuple[dict[str, float], dict[str, float]]:
+        statements = fulltext_hits(db, text, hits, in_memory=False)
+        return fulltext_hits(db, text, hits), statements
+
+    assert search_index.index_for(db) is not None  # read on first use at this size
+    for text in texts:
+        memory, statements = both(text, 100)
+        assert len(memory) >= 2 and memory == pytest.approx(statements)
+    memory, statements = both("speech", 2)  # each index's best, then the sums cut
+    assert len(memory) == 2 and memory == pytest.approx(statements)
+    # A co-author added later and an edit that drops a shared work are seen by the next call.
+    late = add(db, "late", publications=shared[1:])
+    doc = experts.read_profile(db, second)
+    experts.update_expert(db, second, doc["version"], lambda d: {**d, "publications": []})
+    memory, statements = both("acoustic phoneme lattices", 100)
+    assert {first, late} <= set(memory) and second not in memory
+    assert memory == pytest.approx(statements)
+    # The in-memory answer does not touch the publications' statement at all.
+    expected = fulltext_hits(db, "speech recognition", in_memory=False)
+    monkeypatch.setattr(candidates, "_PUBLICATION_TEXT", "RETURN 1/0 AS broken")
+    assert fulltext_hits(db, "speech recognition") == pytest.approx(expected)
+    with pytest.raises(Exception):
+        fulltext_hits(db, "speech recognition", in_memory=False)
