@@ -117,7 +117,7 @@ def live_server(database: Database, settings: Settings) -> Iterator[str]:
     deadline = time.monotonic() + 30
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test web server did not start")
+            raise RuntimeError("the test server did not start")
         time.sleep(0.05)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True

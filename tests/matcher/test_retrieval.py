@@ -152,9 +152,10 @@ def test_profile_and_publication_hits_add_up_per_expert(db: Database):
 
 
 def test_hits_credited_in_memory_equal_the_two_statements(db: Database, monkeypatch):
-    """With the process's search index read, a task text's hits come from one statement of
-    node ids, the publications credited to their authors in memory: the same experts and
-    sums as the two Cypher statements, for co-authored works too, and after edits."""
+    """With the process's search index read, a task text's hits come from its statements of
+    node ids (one per full-text index), the publications credited to their authors in memory:
+    the same experts and sums as the two Cypher statements, for co-authored works too, and
+    after edits."""
     shared = [{"title": "Speech recognition of tonal languages", "year": 2021,
                "doi": "10.1000/tonal.speech"},
               {"title": "Acoustic phoneme lattices for speech", "year": 2022,
