@@ -126,7 +126,7 @@ class GraphQLClient:
 
     def __init__(self, base: str, *, token: str | None = None, timeout: float = 30):
         parts = urlsplit(base)
-        self.path = (parts.path.rstrip("/") or "") + "/graphql"
+        self.path = parts.path.rstrip("/") + "/graphql"
         self.headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if token:
             self.headers["Authorization"] = f"Bearer {token}"

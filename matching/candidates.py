@@ -144,10 +144,8 @@ def send_fulltext(db: Database, text: str, hits: int = TEXT_HITS, *, in_memory: 
 def _best_hits(index: search_index.SearchIndex, halves: list[tuple[np.ndarray, np.ndarray]],
                hits: int) -> dict[str, float]:
     """The ``hits`` best experts by the sum of their scores in both halves, by expert id."""
-    rows, inverse = np.unique(np.concatenate([rows for rows, _ in halves]),
-                              return_inverse=True)
-    scores = np.bincount(inverse, weights=np.concatenate([s for _, s in halves]),
-                         minlength=len(rows))
+    rows, scores = search_index.summed(np.concatenate([rows for rows, _ in halves]),
+                                       np.concatenate([s for _, s in halves]))
     if len(rows) > hits:
         keep = np.argsort(-scores, kind="stable")[:hits]
         rows, scores = rows[keep], scores[keep]

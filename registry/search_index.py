@@ -53,7 +53,7 @@ from registry.db import Database, run
 if TYPE_CHECKING:
     from registry.search import ExpertFilter, Viewer
 
-__all__ = ["SYNC_BUILD", "TEXT_PARTS", "SearchIndex", "index_for", "warm"]
+__all__ = ["SYNC_BUILD", "TEXT_PARTS", "SearchIndex", "index_for", "summed", "warm"]
 
 log = logging.getLogger("chuyengia.search")
 
@@ -432,10 +432,7 @@ class SearchIndex:
         scores = np.concatenate([np.array(top["profile_scores"], dtype=np.float64),
                                  w_scores[w_of]])
         ok = rows >= 0
-        rows, scores = rows[ok], scores[ok]
-        unique, inverse = np.unique(rows, return_inverse=True)
-        # bincount adds in input order, as Cypher's sum() does: the same floats
-        return unique, np.bincount(inverse, weights=scores, minlength=len(unique))
+        return summed(rows[ok], scores[ok])
 
     def passing(self, rows: np.ndarray, f: ExpertFilter, viewer: Viewer,
                 closure: Callable[[Sequence[str]], list[str]],
@@ -532,6 +529,13 @@ class SearchIndex:
     def ids(self, rows: Iterable[int]) -> list[str]:
         with self.lock:
             return [self._id_of_row[r] for r in rows]
+
+
+def summed(rows: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct row (ascending) with the sum of its scores. ``bincount`` adds in input
+    order, as Cypher's ``sum()`` does: the same floats."""
+    unique, inverse = np.unique(rows, return_inverse=True)
+    return unique, np.bincount(inverse, weights=scores, minlength=len(unique))
 
 
 # -- one index per database ----------------------------------------------------------------
