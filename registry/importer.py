@@ -40,11 +40,11 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from neo4j import ManagedTransaction
 
@@ -150,7 +150,7 @@ class _Counts:
 
 
 @dataclass(frozen=True)
-class _Item:
+class ValidRow:
     """A valid row on its way to the database."""
 
     line: int
@@ -163,6 +163,24 @@ class _Item:
 # Fields an import row does not own: kept as stored unless the row sets them (an export
 # being restored does). ``registeredBy`` of an importing account applies to new profiles.
 _NOT_OWNED = ("verified", "registeredBy")
+
+
+def settle(item: ValidRow, stored: dict[str, Any] | None, registered_by: str | None
+           ) -> dict[str, Any]:
+    """The document to write for a valid row: the stored expert's id, and the fields the
+    import does not own as stored (or as the row sets them); ``stored`` is None for a new one."""
+    doc = dict(item.doc)
+    if stored is None:
+        doc["verified"] = bool(doc.get("verified")) if "verified" in item.given else False
+        if registered_by:
+            doc["registeredBy"] = registered_by
+        return doc
+    doc["id"] = stored["id"]
+    for key in _NOT_OWNED:
+        if key not in item.given or (key == "registeredBy" and registered_by):
+            doc[key] = stored.get(key)
+    doc["verified"] = bool(doc.get("verified"))
+    return doc
 
 
 class _Writer:
@@ -183,12 +201,12 @@ class _Writer:
         self.error: BaseException | None = None
         self.lock = threading.Lock()
         self.written: dict[str, int] = {}  # expert id -> line of the row that wrote it
-        self.queue: queue.Queue[list[_Item] | None] = queue.Queue(maxsize=2)
+        self.queue: queue.Queue[list[ValidRow] | None] = queue.Queue(maxsize=2)
         self.thread = threading.Thread(target=self._loop, name="chuyengia-import-writer",
                                        daemon=True)
         self.thread.start()
 
-    def submit(self, batch: list[_Item]) -> None:
+    def submit(self, batch: list[ValidRow]) -> None:
         if self.error is not None:
             raise self.error
         if batch:
@@ -209,23 +227,7 @@ class _Writer:
             except BaseException as exc:  # noqa: BLE001  (re-raised in the caller's thread)
                 self.error = exc
 
-    def _settle(self, item: _Item, stored: dict[str, Any] | None) -> dict[str, Any]:
-        """The document to write: the stored expert's id, and the fields the import does not
-        own as stored (or as the row sets them)."""
-        doc = dict(item.doc)
-        if stored is None:
-            doc["verified"] = bool(doc.get("verified")) if "verified" in item.given else False
-            if self.registered_by:
-                doc["registeredBy"] = self.registered_by
-            return doc
-        doc["id"] = stored["id"]
-        for key in _NOT_OWNED:
-            if key not in item.given or (key == "registeredBy" and self.registered_by):
-                doc[key] = stored.get(key)
-        doc["verified"] = bool(doc.get("verified"))
-        return doc
-
-    def _work(self, tx: ManagedTransaction, items: list[_Item]) -> _Counts:
+    def _work(self, tx: ManagedTransaction, items: list[ValidRow]) -> _Counts:
         # Runs again when the driver retries: it reads, decides and returns, and changes no
         # state of the writer.
         counts = _Counts()
@@ -239,7 +241,7 @@ class _Writer:
             if who.conflict is not None:
                 counts.rejected.append(RejectedRow(item.line, (who.conflict,), _text(item.row)))
                 continue
-            doc = self._settle(item, who.stored)
+            doc = settle(item, who.stored, self.registered_by)
             first = lines.get(doc["id"]) or self.written.get(doc["id"])
             if first is not None:
                 counts.rejected.append(RejectedRow(item.line, (FieldError(
@@ -280,7 +282,7 @@ class _Writer:
             return {}
         return import_refusals(tx, ids, account_id=self.agency)
 
-    def _write(self, batch: list[_Item]) -> None:
+    def _write(self, batch: list[ValidRow]) -> None:
         try:
             counts = self.db.write(self._work, batch)
         except ValidationError:
@@ -400,9 +402,19 @@ def _workers(requested: int | None, total: int | None, batch_size: int) -> int:
     return max(0, min(8, (os.cpu_count() or 1) - 1))
 
 
+class RowSink(Protocol):
+    """Where the valid rows of an import go, a batch at a time in file order: the database
+    (``_Writer``) or the files of an offline initial load (``registry.initial_load``)."""
+
+    def submit(self, batch: list[ValidRow]) -> None: ...
+
+    def close(self) -> None: ...
+
+
 def _import(db: Database, rows: Iterable[Row], *, batch_size: int, registered_by: str | None,
             progress: bool, total: int | None, source: str, workers: int | None,
-            agency: str | None = None) -> ImportResult:
+            agency: str | None = None,
+            sink: Callable[[ImportResult], RowSink] | None = None) -> ImportResult:
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     started = time.perf_counter()
@@ -412,13 +424,14 @@ def _import(db: Database, rows: Iterable[Row], *, batch_size: int, registered_by
         from tqdm import tqdm
 
         bar = tqdm(total=total, unit=" rows", desc="import", smoothing=0.1, mininterval=0.5)
-    writer = _Writer(db, result, registered_by=registered_by, agency=agency, source=source)
+    writer = (sink(result) if sink is not None else
+              _Writer(db, result, registered_by=registered_by, agency=agency, source=source))
     first_line: dict[tuple[str, str], tuple[int, str]] = {}  # identifier -> line, expert id
     validated = _validated(_chunks(rows, batch_size, result, bar),
                            _workers(workers, total, batch_size))
     try:
         for kept, raws, checked in validated:
-            batch: list[_Item] = []
+            batch: list[ValidRow] = []
             for row, raw, (doc, errors) in zip(kept, raws, checked, strict=True):
                 if doc is None:
                     result.rejected.append(RejectedRow(row.line, errors, _text(row)))
@@ -434,7 +447,7 @@ def _import(db: Database, rows: Iterable[Row], *, batch_size: int, registered_by
                         f"{what})", {"line": first, "value": first_id}),), _text(row)))
                     continue
                 first_line.update((key, (row.line, doc["id"])) for key in ids)
-                batch.append(_Item(row.line, doc, row, explicit_id=raw.get("id") is not None,
+                batch.append(ValidRow(row.line, doc, row, explicit_id=raw.get("id") is not None,
                                    given=frozenset(k for k in _NOT_OWNED
                                                    if raw.get(k) is not None)))
             writer.submit(batch)
@@ -488,9 +501,11 @@ def import_experts_file(
     batch_size: int = 500,
     registered_by: str | None = None,
     workers: int | None = None,
+    sink: Callable[[ImportResult], RowSink] | None = None,
 ) -> ImportResult:
     """Import a JSON Lines, JSON or CSV file of profiles (format from the extension unless
-    ``fmt`` says); see the module docstring for the formats and what is rejected."""
+    ``fmt`` says); see the module docstring for the formats and what is rejected. ``sink``
+    makes the place the valid rows go to (the database by default) for the result."""
     path = Path(path)
     if not path.is_file():
         raise RegistryError(f"{path} is not a file")
@@ -499,4 +514,4 @@ def import_experts_file(
         raise RegistryError(f"unknown import format {fmt!r}; use jsonl, json or csv")
     total = count_lines(path) if fmt != "json" else None
     return _import(db, file_rows(path, fmt), batch_size=batch_size, registered_by=registered_by,
-                   progress=progress, total=total, source=path.name, workers=workers)
+                   progress=progress, total=total, source=path.name, workers=workers, sink=sink)

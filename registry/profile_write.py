@@ -34,7 +34,8 @@ from registry.profile import SCALAR_FIELDS, content_hash, derived_fields
 if TYPE_CHECKING:
     from neo4j import ManagedTransaction
 
-__all__ = ["OWNED_RELS", "drop_orphan_orgs", "drop_owned", "profile_orgs", "write_profiles"]
+__all__ = ["OWNED_RELS", "drop_orphan_orgs", "drop_owned", "expert_row", "profile_orgs",
+           "subgraph_rows", "write_profiles"]
 
 OWNED_RELS = "HAS_SKILL|WORKS_AT|STUDIED_AT|AUTHORED|INVENTED|LED|CONTRIBUTED|RECEIVED"
 
@@ -168,7 +169,7 @@ def _work_props(item: dict[str, Any], *, drop: tuple[str, ...] = ()) -> dict[str
     return {k: v for k, v in item.items() if v is not None and k not in drop}
 
 
-def _subgraph_rows(docs: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def subgraph_rows(docs: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """The parameters of ``_SUBGRAPH_PARTS``: one list per kind of owned link, all documents."""
     out: dict[str, list[dict[str, Any]]] = {k: [] for k in (
         "skills", "orgs", "works_at", "studied_at", *_WORK_KINDS)}
@@ -197,7 +198,7 @@ def _subgraph_rows(docs: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, A
     return out
 
 
-def _expert_row(doc: dict[str, Any]) -> dict[str, Any]:
+def expert_row(doc: dict[str, Any]) -> dict[str, Any]:
     props = {k: doc.get(k) for k in SCALAR_FIELDS if k != "id"}
     props.update(derived_fields(doc))
     props["contentHash"] = content_hash(doc)
@@ -234,7 +235,7 @@ def write_profiles(tx: ManagedTransaction, docs: list[dict[str, Any]], *,
     if not docs:
         return {}
     written = {r["id"]: r["created"] for r in run(
-        tx, _UPSERT_EXPERTS, rows=[_expert_row(d) for d in docs], force=not skip_unchanged)}
+        tx, _UPSERT_EXPERTS, rows=[expert_row(d) for d in docs], force=not skip_unchanged)}
     docs = [d for d in docs if d["id"] in written]
     if not docs:
         return written
@@ -244,7 +245,7 @@ def write_profiles(tx: ManagedTransaction, docs: list[dict[str, Any]], *,
     rewritten = [d["id"] for d in docs if not written[d["id"]]]
     linked_before = profile_orgs(tx, rewritten) if rewritten else []
     drop_owned(tx, rewritten, keep)
-    rows = _subgraph_rows(docs)
+    rows = subgraph_rows(docs)
     for param, statement in _SUBGRAPH_PARTS:
         if rows[param]:
             run(tx, statement, **{param: rows[param]})

@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,9 +35,11 @@ os.environ.setdefault("CHUYENGIA_NEO4J_HEAP", "1g")
 os.environ.setdefault("CHUYENGIA_NEO4J_PAGECACHE", "512m")
 os.environ["CHUYENGIA_MODEL_DIR"] = str(ROOT / "var" / "test-models")
 
-from registry.db import Database, local_server_for  # noqa: E402  (env first)
-from registry.migrations import migrate  # noqa: E402
-from registry.settings import Settings  # noqa: E402
+# The project's modules are imported after the environment above is set.
+from registry.db import Database, local_server_for
+from registry.localdb import LocalNeo4j
+from registry.migrations import migrate
+from registry.settings import Settings
 
 
 @pytest.fixture(scope="session")
@@ -64,6 +67,36 @@ def database(settings: Settings, _exclusive_test_database):
     db.close()
     if server is not None and not was_running and not os.environ.get("CHUYENGIA_KEEP_TEST_DB"):
         server.stop()
+
+
+@contextmanager
+def own_server(settings: Settings, name: str, port_variable: str, port: int
+               ) -> Iterator[LocalNeo4j]:
+    """A Neo4j of a test module's own, for tests that stop, kill or swap its store: data in
+    the test data folder's sibling ``<folder>-<name>``, port ``port`` or ``$port_variable``;
+    one test run at a time uses it; stopped at the end."""
+    data_dir = settings.data_dir.with_name(f"{settings.data_dir.name}-{name}")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / ".test-session.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        server = LocalNeo4j(data_dir, int(os.environ.get(port_variable, str(port))),
+                            heap="512m", pagecache="256m")
+        server.start(300)
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+@contextmanager
+def own_database(server: LocalNeo4j) -> Iterator[Database]:
+    """A migrated connection to a server of ``own_server``."""
+    db = Database.connect(Settings(NEO4J_URI=server.uri, NEO4J_PASSWORD=server.password()))
+    migrate(db)
+    try:
+        yield db
+    finally:
+        db.close()
 
 
 _KEEP = (

@@ -23,12 +23,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["LocalNeo4j", "LocalNeo4jError", "LAUNCHER_DIR"]
+__all__ = ["LAUNCHER_DIR", "LocalNeo4j", "LocalNeo4jError"]
 
 log = logging.getLogger(__name__)
 
 LAUNCHER_DIR = Path(__file__).resolve().parent / "launcher"
 MAIN_CLASS = "vn.chuyengia.neo4j.Launcher"
+ADMIN_CLASS = "org.neo4j.cli.AdminTool"  # what neo4j-admin runs
 MIN_JAVA = 17
 # The flags Neo4j's own start scripts pass to the JVM.
 JVM_FLAGS = [
@@ -48,6 +49,17 @@ JVM_FLAGS = [
     "-Djdk.tls.ephemeralDHKeySize=2048",
     "-Dfile.encoding=UTF-8",
 ]
+
+
+def _tail(path: Path, size: int = 3000) -> str:
+    """The last ``size`` bytes of a log file, as text ("" when there is none)."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - size))
+            return fh.read().decode("utf-8", "replace")
+    except FileNotFoundError:
+        return ""
 
 
 class LocalNeo4jError(RuntimeError):
@@ -240,13 +252,7 @@ class LocalNeo4j:
         )
 
     def _log_tail(self, size: int = 3000) -> str:
-        try:
-            with open(self.log_file, "rb") as fh:
-                fh.seek(0, os.SEEK_END)
-                fh.seek(max(0, fh.tell() - size))
-                return fh.read().decode("utf-8", "replace")
-        except FileNotFoundError:
-            return ""
+        return _tail(self.log_file, size)
 
     def stop(self, timeout: float = 60.0) -> bool:
         """Stop the server if it runs; returns whether it was running."""
@@ -264,6 +270,32 @@ class LocalNeo4j:
             os.kill(pid, signal.SIGKILL)
         self.pid_file.unlink(missing_ok=True)
         return True
+
+    def store_dirs(self, database: str, home: Path | None = None) -> list[Path]:
+        """The folders of one database's store and transaction logs under ``home`` (this
+        server's own by default)."""
+        data = (home or self.home) / "data"
+        return [data / "databases" / database, data / "transactions" / database]
+
+    def admin(self, home: Path, args: list[str], log_file: Path, heap: str | None = None) -> None:
+        """Run ``neo4j-admin`` (its ``args``, e.g. ``database import full ...``) on a Neo4j home
+        folder of its own, never this running server's; its output goes to ``log_file``."""
+        java = self.check_java()
+        self.build()
+        conf = home / "conf"
+        conf.mkdir(parents=True, exist_ok=True)
+        (conf / "neo4j.conf").touch()
+        lib = LAUNCHER_DIR / "target" / "lib" / "*"
+        cmd = [java, f"-Xmx{heap or self.heap}", *JVM_FLAGS, "-cp", str(lib), ADMIN_CLASS, *args]
+        env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(conf)}
+        with open(log_file, "w") as out:
+            code = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT,
+                                  stdin=subprocess.DEVNULL, env=env, cwd=home,
+                                  check=False).returncode
+        if code != 0:
+            tail = _tail(log_file)
+            raise LocalNeo4jError(f"neo4j-admin {' '.join(args[:3])} failed (code {code}); "
+                                  f"the end of {log_file}:\n{tail}")
 
     def kill(self) -> None:
         """Stop at once, as a crash would (fault tests)."""

@@ -15,9 +15,7 @@ never the shared test server.
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import socket
 import threading
 import time
@@ -35,37 +33,24 @@ from registry.accounts import create_account
 from registry.db import Database
 from registry.errors import DatabaseUnavailable
 from registry.localdb import LocalNeo4j
-from registry.migrations import migrate
 from registry.profile import content_hash, validate_profile
 from registry.settings import Settings
 from registry.transfer import import_experts_file
 from seed.reference import load_skills
 from tests.api.support import person, seed
-from tests.conftest import wipe
+from tests.conftest import own_database, own_server, wipe
 
 
 @pytest.fixture(scope="module")
 def fault_server(settings: Settings) -> Iterator[LocalNeo4j]:
-    data_dir = settings.data_dir.with_name(settings.data_dir.name + "-faults")
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / ".test-session.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        port = int(os.environ.get("CHUYENGIA_TEST_FAULT_NEO4J_PORT", "7706"))
-        server = LocalNeo4j(data_dir, port, heap="512m", pagecache="256m")
-        server.start(300)
-        try:
-            yield server
-        finally:
-            server.stop()
+    with own_server(settings, "faults", "CHUYENGIA_TEST_FAULT_NEO4J_PORT", 7706) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
 def fault_db(fault_server: LocalNeo4j) -> Iterator[Database]:
-    db = Database.connect(Settings(NEO4J_URI=fault_server.uri,
-                                   NEO4J_PASSWORD=fault_server.password()))
-    migrate(db)
-    yield db
-    db.close()
+    with own_database(fault_server) as db:
+        yield db
 
 
 def _wait(check, seconds: float, what: str) -> Any:
