@@ -185,6 +185,15 @@ def fold(s: str) -> str:
     return _SPACES.sub(" ", anyascii(s).lower()).strip()
 
 
+@lru_cache(maxsize=2)
+def _compound_keys(plain: bool) -> tuple[list[str], ...]:
+    """The words of each compound family name as ``split_name`` compares them: folded (for
+    a name written without diacritics) or lower case."""
+    return tuple([fold(w) if plain else w.lower() for w in normalize_text(c).split(" ")]
+                 for c in COMPOUND_FAMILY_NAMES)
+
+
+@lru_cache(maxsize=1 << 12)  # a profile's search and sort keys split its name twice
 def split_name(full_name: str) -> tuple[str, str, str]:
     """Split a Vietnamese-order name into (family, middle, given).
 
@@ -204,8 +213,7 @@ def split_name(full_name: str) -> tuple[str, str, str]:
     plain = full_name.isascii()
     key = [fold(w) if plain else w.lower() for w in words]
     family_len = 1
-    for compound in COMPOUND_FAMILY_NAMES:
-        parts = [fold(p) if plain else p.lower() for p in normalize_text(compound).split(" ")]
+    for parts in _compound_keys(plain):
         if len(parts) < len(words) and key[: len(parts)] == parts:
             family_len = len(parts)
             break
