@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
           f"Neo4j {server_cpu:.1f} s")
     print(f"importer peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
     if args.initial:
-        print("phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in load.timings.items())
+        print(f"phases: {load.phases()}"
               + " (neo4j-admin's CPU counts as the validation workers')")
     print(f"nodes: {sum(labels.values()):,} " + json.dumps(labels))
     print(f"relationships: {sum(types.values()):,} " + json.dumps(types))

@@ -93,7 +93,7 @@ def _initial_load(args: argparse.Namespace):
         load.prepare(Path(args.file), fmt=args.format, progress=True)
         print("restarting Neo4j on the new store", file=sys.stderr)
         result = load.install()
-    print("phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in load.timings.items()),
+    print(f"phases: {load.phases()}",
           file=sys.stderr)
     return result
 

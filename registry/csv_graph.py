@@ -187,12 +187,6 @@ class CsvGraph:
         for out in (*self._nodes.values(), *self._rels.values()):
             out.handle.close()
 
-    @property
-    def counts(self) -> tuple[int, int]:
-        """(nodes, relationships) written so far."""
-        return (sum(f.rows for f in self._nodes.values()),
-                sum(f.rows for f in self._rels.values()))
-
     def arguments(self) -> list[str]:
         """The file arguments of ``neo4j-admin database import full``."""
         return ([f"--nodes={f.path}" for f in self._nodes.values()]

@@ -194,6 +194,10 @@ class InitialLoad:
     def __post_init__(self) -> None:
         self.stage = self.server.data_dir / "initial-load"
 
+    def phases(self) -> str:
+        """How long each phase took so far, as one line."""
+        return ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.timings.items())
+
     # -- prepare ---------------------------------------------------------------------------
     def prepare(self, path: Path | str, *, fmt: str | None = None, progress: bool = False,
                 workers: int | None = None) -> ImportResult:

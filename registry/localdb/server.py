@@ -277,7 +277,7 @@ class LocalNeo4j:
         data = (home or self.home) / "data"
         return [data / "databases" / database, data / "transactions" / database]
 
-    def admin(self, home: Path, args: list[str], log_file: Path, heap: str | None = None) -> None:
+    def admin(self, home: Path, args: list[str], log_file: Path) -> None:
         """Run ``neo4j-admin`` (its ``args``, e.g. ``database import full ...``) on a Neo4j home
         folder of its own, never this running server's; its output goes to ``log_file``."""
         java = self.check_java()
@@ -286,7 +286,7 @@ class LocalNeo4j:
         conf.mkdir(parents=True, exist_ok=True)
         (conf / "neo4j.conf").touch()
         lib = LAUNCHER_DIR / "target" / "lib" / "*"
-        cmd = [java, f"-Xmx{heap or self.heap}", *JVM_FLAGS, "-cp", str(lib), ADMIN_CLASS, *args]
+        cmd = [java, f"-Xmx{self.heap}", *JVM_FLAGS, "-cp", str(lib), ADMIN_CLASS, *args]
         env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(conf)}
         with open(log_file, "w") as out:
             code = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT,
