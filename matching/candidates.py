@@ -32,7 +32,7 @@ changes (an expert added or removed, a name or document changed: ``ExpertIndex.c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -45,7 +45,7 @@ from matching.task import TaskSpec
 from registry import search_index
 from registry.db import Database
 from registry.errors import Code, ValidationError
-from registry.fulltext import lucene_query
+from registry.fulltext import lucene_query, words
 from registry.search import ExpertFilter, Viewer
 
 __all__ = ["MAX_CANDIDATES", "CandidateSet", "filter_mask", "retrieve", "visible_mask"]
@@ -55,6 +55,13 @@ TEXT_HITS = 2000
 EVIDENCE_HITS = 500
 """Experts retrieved by evidence similarity alone: the nearest of everyone alive, and the
 nearest of those the viewer may see (and that pass the filter)."""
+# A word held by more than this share of the experts' evidence texts is left out of a task
+# text's full-text query: Lucene walks most of its postings to score it, and it tells the
+# experts apart little. Measured at 100,000 experts (114 task texts, one process, with and
+# without): the two full-text calls' wait p50 34.9 -> 26.7 ms, p95 51.3 -> 39.9; 106 of 114
+# ranked first pages identical, the other 8 at most one expert of 20 apart. At 0.3 the wait hardly
+# moved (32.3 ms). None searches every word.
+COMMON_WORD_SHARE: float | None = 0.1
 _TEXT_SHARE = 0.5  # a full-text hit's pre-score weight against the skills'
 _EVIDENCE_SHARE = 0.5  # likewise for the evidence score, over the best one
 
@@ -109,16 +116,16 @@ def fulltext_hits(db: Database, text: str, hits: int = TEXT_HITS, *,
     return send_fulltext(db, text, hits, in_memory=in_memory)()
 
 
-def send_fulltext(db: Database, text: str, hits: int = TEXT_HITS, *, in_memory: bool = True
-                  ) -> Callable[[], dict[str, float]]:
+def send_fulltext(db: Database, text: str, hits: int = TEXT_HITS, *, in_memory: bool = True,
+                  leave_out: Collection[str] = ()) -> Callable[[], dict[str, float]]:
     """Start :func:`fulltext_hits` on helper threads; the function returned waits for the
     answer. The process's search index (``registry.search_index``), once read, credits the
     publications' hits to their authors in memory: the two full-text calls return node ids
     (at 100,000 experts a task text's publication call takes ~25 ms instead of ~35 with
     the authors expanded in Cypher). Until it is read (or with ``in_memory=False``) the two
     statements below; either way the two indexes are asked at once, and the answers are the
-    same."""
-    q = lucene_query(text, any_word=True)
+    same. Words in ``leave_out`` are not searched for."""
+    q = lucene_query(text, any_word=True, leave_out=leave_out)
     if q is None:
         return lambda: {}
     index = search_index.index_for(db) if in_memory else None
@@ -276,7 +283,9 @@ def graph_hits(db: Database, index: ExpertIndex, task: TaskSpec,
     text = task_query(task, index.graph)
 
     def search() -> TextHits:
-        receive = send_fulltext(db, text)
+        common = (index.text.common_words(words(text, len(text)), COMMON_WORD_SHARE)
+                  if COMMON_WORD_SHARE is not None else ())
+        receive = send_fulltext(db, text, leave_out=common)
         index.text.prepare(text)  # the text's query vectors, made while Neo4j searches
         return TextHits.of(index, receive())
 

@@ -67,6 +67,7 @@ _TFIDF_SHARE = 0.25
 _MIN_DF_CORPUS = 50  # below this many experts every term counts (min_df=1, max_df=1.0)
 _MIN_DF, _MAX_DF = 2, 0.9
 _HASH_FEATURES = 2**21
+_FREQUENT_SHARE = 0.05  # words above this share of experts are remembered (common_words)
 _CACHED_QUERIES = 512
 _CACHED_VECTORS = 2048  # experts whose documents' topic vectors the explanations keep
 _REFIT_SHARE = 0.2  # changed experts, as a share of those fitted on, before a refit
@@ -199,6 +200,8 @@ class _Tfidf:
     idf: np.ndarray  # per hashed column; 0 for a term pruned by min_df / max_df
     norms: np.ndarray  # per row: the norm of tf * idf
     generation: int
+    # Columns held by more than _FREQUENT_SHARE of the experts (sorted) and those shares.
+    frequent: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.intp), np.zeros(0, np.float32))
 
     @classmethod
     def fit(cls, base: sp.csr_matrix, n_experts: int, generation: int) -> _Tfidf:
@@ -234,7 +237,24 @@ class _Tfidf:
         moved = np.flatnonzero(where >= 0)
         if len(moved):
             norms[moved] = _row_norms(overlay, idf)[where[moved]]
-        return _Tfidf(base, overlay, where, idf, norms, generation)
+        frequent = np.flatnonzero(df > _FREQUENT_SHARE * max(n_experts, 1))
+        shares = (df[frequent] / max(n_experts, 1)).astype(np.float32)
+        return _Tfidf(base, overlay, where, idf, norms, generation, (frequent, shares))
+
+    def share(self, words: Sequence[str]) -> np.ndarray:
+        """Each word's share of the experts whose rows hold it, at the last refit (0 for
+        a word held by at most ``_FREQUENT_SHARE`` of them)."""
+        out = np.zeros(len(words), dtype=np.float32)
+        cols, shares = self.frequent
+        if not len(words) or not len(cols):
+            return out
+        hashed = sp.csr_matrix(_HASHER.transform(list(words)))
+        for i in range(len(words)):
+            for c in hashed.indices[hashed.indptr[i]:hashed.indptr[i + 1]]:
+                at = np.searchsorted(cols, c)
+                if at < len(cols) and cols[at] == c:
+                    out[i] = max(out[i], shares[at])
+        return out
 
     def query(self, text: str) -> tuple[_Query, _Query]:
         """The text's tf-idf vector (unit length, or zero) and that vector times idf: the
@@ -307,7 +327,8 @@ class _Tfidf:
         if len(norms) < n_rows:
             norms = np.concatenate([norms, np.zeros(n_rows - len(norms), np.float32)])
         if len(rows_a) == 0:
-            return _Tfidf(self.base, self.overlay, where, self.idf, norms, self.generation)
+            return _Tfidf(self.base, self.overlay, where, self.idf, norms, self.generation,
+                          self.frequent)
         where, norms = where.copy(), norms.copy()
         block = _tf(texts)
         n_over = self.overlay.shape[0]
@@ -316,7 +337,8 @@ class _Tfidf:
         overlay = replace_rows(self.overlay, where[rows_a], block,
                                n_over + int(new.sum()))
         norms[rows_a] = _row_norms(block, self.idf)
-        return _Tfidf(self.base, overlay, where, self.idf, norms, self.generation)
+        return _Tfidf(self.base, overlay, where, self.idf, norms, self.generation,
+                      self.frequent)
 
     def nbytes(self) -> int:
         return sum(m.data.nbytes + m.indices.nbytes + m.indptr.nbytes
@@ -808,6 +830,16 @@ class TextModel:
                                            state.index.expand(query).astype(np.float32))
             qx = hit[1]
         return q, qx
+
+    def common_words(self, words: Sequence[str], share: float) -> frozenset[str]:
+        """Those of ``words`` held by more than ``share`` (at least ``_FREQUENT_SHARE``) of
+        the experts' evidence texts, as the TF-IDF rows counted them at the last refit;
+        none while the registry is small (under ``_MIN_DF_CORPUS`` experts)."""
+        tfidf = self._tfidf
+        if tfidf is None or len(tfidf.where) < _MIN_DF_CORPUS:
+            return frozenset()
+        held = tfidf.share(words)
+        return frozenset(w for w, s in zip(words, held) if s > max(share, _FREQUENT_SHARE))
 
     def prepare(self, query: str) -> None:
         """Make and cache the text's query vectors ahead of scoring (they depend on the

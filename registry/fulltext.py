@@ -9,7 +9,9 @@ characters are kept, each once.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Collection
 
 from registry.names import fold
 
@@ -26,14 +28,24 @@ MAX_WORD_LENGTH = 64
 
 def words(text: str, limit: int = MAX_WORDS) -> list[str]:
     """The searchable words of ``text``, folded, without repeats, at most ``limit``."""
-    found = dict.fromkeys(w[:MAX_WORD_LENGTH] for w in _WORD.findall(fold(text or ""))
-                          if w not in _STOP)
-    return list(found)[:limit]
+    return list(_words(text or "")[:limit])
 
 
-def lucene_query(text: str, *, prefix_last: bool = False, any_word: bool = False) -> str | None:
-    """A Lucene query for ``text``, or ``None`` when nothing searchable remains."""
-    terms = words(text, MAX_ANY_WORDS if any_word else MAX_WORDS)
+@functools.lru_cache(maxsize=512)  # a task's text is split again each time it is ranked
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(w[:MAX_WORD_LENGTH] for w in _WORD.findall(fold(text))
+                               if w not in _STOP))
+
+
+def lucene_query(text: str, *, prefix_last: bool = False, any_word: bool = False,
+                 leave_out: Collection[str] = ()) -> str | None:
+    """A Lucene query for ``text``, or ``None`` when nothing searchable remains. Words in
+    ``leave_out`` are dropped before the word limit applies, unless none would be left."""
+    limit = MAX_ANY_WORDS if any_word else MAX_WORDS
+    terms = list(_words(text or ""))
+    if leave_out:
+        terms = [w for w in terms if w not in leave_out] or terms
+    terms = terms[:limit]
     if not terms:
         return None
     parts = list(terms)

@@ -22,3 +22,16 @@ def test_repeated_words_count_once():
 def test_prefix_for_type_ahead_and_nothing_searchable():
     assert lucene_query("hoc ma", prefix_last=True) == "hoc AND (ma OR ma*)"
     assert lucene_query("+-&|!(){}[]^~*?:\\/") is None
+
+
+def test_words_left_out_before_the_limit_unless_none_would_remain():
+    assert lucene_query("research on quantum sensing", any_word=True,
+                        leave_out={"research"}) == "quantum OR sensing"
+    text = " ".join(f"common{i}" for i in range(20)) + " " + " ".join(
+        f"rare{i}" for i in range(60))
+    common = {f"common{i}" for i in range(20)}
+    terms = lucene_query(text, any_word=True, leave_out=common).split(" OR ")
+    assert terms == [f"rare{i}" for i in range(MAX_ANY_WORDS)]  # the limit counts kept words
+    # A text of nothing but left-out words is still searched for, whole.
+    assert lucene_query("research research on", any_word=True,
+                        leave_out={"research"}) == "research"

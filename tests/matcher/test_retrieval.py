@@ -189,3 +189,41 @@ def test_hits_credited_in_memory_equal_the_two_statements(db: Database, monkeypa
     assert fulltext_hits(db, "speech recognition") == pytest.approx(expected)
     with pytest.raises(Exception):
         fulltext_hits(db, "speech recognition", in_memory=False)
+
+
+def test_words_most_experts_hold_are_left_out_of_the_full_text_query(
+        db: Database, matcher, monkeypatch: pytest.MonkeyPatch):
+    """A word held by more than ``COMMON_WORD_SHARE`` of the experts costs Lucene a walk over
+    most of its postings and tells the experts apart little: a task text's query goes
+    without it (unless nothing else is left), and the expert the rare words name still
+    comes first."""
+    for i in range(60):
+        add(db, f"r{i}", publications=papers([f"Research notes on {w}" for w in
+                                               OFF_TOPIC[i % 4].split()[:2]]))
+    target = add(db, "target", publications=papers(["Research on quantum sensing arrays",
+                                                    "Quantum sensing with diamond defects"]))
+    index = matcher.index(db)
+    assert index.text.common_words(["research", "notes", "quantum", "sensing"],
+                                   candidates.COMMON_WORD_SHARE) == {"research", "notes"}
+    assert index.text.common_words(["research"], 1.0) == frozenset()
+    sent: list[str] = []
+    real = candidates.lucene_query
+
+    def spy(text: str, **kw):
+        sent.append(real(text, **kw))
+        return sent[-1]
+
+    monkeypatch.setattr(candidates, "lucene_query", spy)
+    task = TaskSpec(title="Research notes on quantum sensing", requirements=())
+    ranking = matcher.rank(db, task, first=5)
+    assert sent == ["quantum OR sensing"]
+    assert ids(ranking)[0] == target
+    sent.clear()
+    matcher.rank(db, TaskSpec(title="Research notes", requirements=()), first=5)
+    assert sent == ["research OR notes"]  # nothing but common words: searched for, whole
+
+
+def test_no_word_is_common_in_a_small_registry(db: Database, matcher):
+    for i in range(5):
+        add(db, f"s{i}", publications=papers(["Research notes"]))
+    assert matcher.index(db).text.common_words(["research", "notes"], 0.1) == frozenset()
