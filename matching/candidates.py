@@ -6,7 +6,8 @@ Three sources, merged:
   neighbours (two links), with a cheap pre-score (weighted best credit per requirement);
 * the graph's full-text indexes over profiles (``expert_text``) and publications
   (``publication_text``), queried with the task's text folded into a Lucene OR query
-  (``registry.fulltext.lucene_query(any_word=True)``), the two indexes at once, each
+  (``registry.fulltext.lucene_query(any_word=True)``; the words held by more than
+  ``COMMON_WORD_SHARE`` of the experts left out), the two indexes at once, each
   publication's score (halved) credited to its authors by the process's search index
   (``registry.search_index``; in Cypher until that is read);
 * the evidence ranker's topic space (``matching.text.TextModel.evidence_scores``: one dense

@@ -31,7 +31,7 @@ def words(text: str, limit: int = MAX_WORDS) -> list[str]:
     return list(_words(text or "")[:limit])
 
 
-@functools.lru_cache(maxsize=512)  # a task's text is split again each time it is ranked
+@functools.lru_cache(maxsize=512)  # the matcher splits a new task's text twice
 def _words(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w[:MAX_WORD_LENGTH] for w in _WORD.findall(fold(text))
                                if w not in _STOP))
