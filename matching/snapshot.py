@@ -10,9 +10,10 @@ the profiles' text stays in memory: the text model keeps term frequencies and to
 vectors, and the explanations read a page's documents back (:meth:`documents`, cached).
 
 ``refresh`` asks the graph only for experts whose ``updatedAt`` is at or after the watermark
-(less a few seconds, so that a transaction that committed late is not missed; a row whose
-``(version, updatedAt)`` is unchanged is skipped) and, when the expert count says some were
-deleted, for the ids. Only those rows are rewritten, each in O(nnz) of the matrices, so a
+(the server's clock when the last look began, less a few seconds, so that a transaction that
+committed late is not missed; a row whose ``(version, updatedAt)`` is unchanged is skipped)
+and, when the expert count disagrees with what that finds (a deletion, or experts committed
+with older stamps), lists them all. Only those rows are rewritten, each in O(nnz) of the matrices, so a
 profile change is in the next ranking without a rebuild. A row keeps its number for the life
 of the index; a removed expert's row is blanked and marked dead.
 """
@@ -82,8 +83,10 @@ MATCH (e:Expert)
 WHERE e.updatedAt >= $since - duration({seconds: $overlap})
 RETURN e.id AS id, e.version AS version, e.updatedAt AS updatedAt
 """
-_COUNT = "MATCH (e:Expert) RETURN count(e) AS n"
-_IDS = "MATCH (e:Expert) RETURN e.id AS id"
+# First in a look's transaction: what the look will compare with, and the server's clock
+# before it reads anything (the next look's watermark).
+_COUNT = "RETURN COUNT { (:Expert) } AS n, datetime() AS now"
+_NOW = "RETURN datetime() AS now"
 _LIST = "MATCH (e:Expert) RETURN e.id AS id, e.version AS version, e.updatedAt AS updatedAt"
 
 
@@ -187,6 +190,7 @@ class ExpertIndex:
         started = time.perf_counter()
         graph = graph or SkillGraph.load(db)
         index = cls(graph, text or TextModel(), on=on)
+        index.watermark = db.query(_NOW)[0]["now"]  # before the listing: nothing is missed
         listing = list_experts(db)
         ids = sorted(r["id"] for r in listing)
         chunks = [ids[i:i + batch] for i in range(0, len(ids), batch)]
@@ -204,7 +208,6 @@ class ExpertIndex:
                 rows = index._append(parsed, block)
                 index.text.add(rows, parsed)
             index._finish(block)
-            index._advance_watermark(listing)
         release_memory()
         index.text.finish(index.n_rows)
         if len(index.row_of) >= _FREEZE_FROM:
@@ -231,13 +234,8 @@ class ExpertIndex:
         rewrite of the changed rows takes it. Callers serialise refreshes (the matcher does).
         """
         started = time.perf_counter()
-        changed, total, docs = db.read(self._read_changes)
-        statements = 2 + bool(docs)
-        known_after = len(self.row_of) + sum(1 for e in docs if e not in self.row_of)
-        present = None
-        if total < known_after:  # someone was deleted
-            present = {r["id"] for r in db.query(_IDS)}
-            statements += 1
+        now, present, docs = db.read(self._read_changes)
+        statements = 2 + (present is not None) + bool(docs)
         parsed = [self._parse(d) for d in docs.values()]
         with self.lock:
             removed = sorted(e for e in self.row_of if e not in present and e not in docs) \
@@ -246,31 +244,33 @@ class ExpertIndex:
             updated = tuple(sorted(p.record.id for p in parsed if p.record.id in self.row_of))
             if parsed or removed:
                 self._apply(parsed, removed)
-            self._advance_watermark(changed)
+            self.watermark = now
         return RefreshReport(added, updated, tuple(removed), statements,
                              time.perf_counter() - started)
 
-    def _read_changes(self, tx: Any) -> tuple[list[dict[str, Any]], int, dict[str, Any]]:
-        if self.watermark is None:
-            changed = run(tx, _LIST)
-        else:
-            changed = run(tx, _CHANGED, since=self.watermark, overlap=_OVERLAP_SECONDS)
-        total = run(tx, _COUNT)[0]["n"]
+    def _read_changes(self, tx: Any) -> tuple[Any, set[str] | None, dict[str, Any]]:
+        """The server's time before the look, every expert's id when the count called for
+        a full listing (else ``None``), and the changed profiles. The look starts at the
+        previous look's time, not at the newest ``updatedAt`` seen: after a bulk write the
+        experts of its last seconds would otherwise be listed again by every look."""
+        top = run(tx, _COUNT)[0]
+        changed = (run(tx, _CHANGED, since=self.watermark, overlap=_OVERLAP_SECONDS)
+                   if self.watermark is not None else [])
         stale = [r["id"] for r in changed
                  if self._seen(r["id"]) != (r["version"], stamp(r["updatedAt"]))]
+        present = None
+        if top["n"] != len(self.row_of) + sum(1 for e in stale if e not in self.row_of):
+            listing = run(tx, _LIST)  # a deletion, or experts committed with older stamps
+            present = {r["id"] for r in listing}
+            stale = [r["id"] for r in listing
+                     if self._seen(r["id"]) != (r["version"], stamp(r["updatedAt"]))]
         docs = read_matcher_profiles(tx, stale) if stale else {}
-        return changed, total, docs
+        return top["now"], present, docs
 
     def _seen(self, expert_id: str) -> tuple[int, str | None] | None:
         row = self.row_of.get(expert_id)
         record = self.records[row] if row is not None else None
         return None if record is None else (record.version, record.updated_at)
-
-    def _advance_watermark(self, listing: Iterable[dict[str, Any]]) -> None:
-        for r in listing:
-            if r["updatedAt"] is not None and (self.watermark is None
-                                               or r["updatedAt"] > self.watermark):
-                self.watermark = r["updatedAt"]
 
     def _parse(self, doc: dict[str, Any]) -> ParsedProfile:
         return parse_profile(doc, self._skill_areas, on=self.on)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
+import pytest
 
-from matching import candidates
+from matching import candidates, snapshot
 from matching.candidates import graph_hits
 from matching.service import Matcher
 from registry.db import Database
@@ -47,6 +49,50 @@ def test_refresh_reads_only_what_changed(db: Database, matcher):
     matcher.rank(db, task_input())
     report = matcher.refresh(db)
     assert report.touched == () and report.queries == 2  # changed-since query, and the count
+
+
+def test_a_look_starts_where_the_last_one_did_not_at_the_newest_write(
+        db: Database, matcher, monkeypatch: pytest.MonkeyPatch):
+    """After a burst of writes (an import, a seeding), the looks that follow list only what
+    changed since the previous look: the burst's last seconds are not listed again by every
+    look (they were, each costing up to 0.2 s of CPU per ranking after seeding 10,000)."""
+    monkeypatch.setattr(snapshot, "_OVERLAP_SECONDS", 1)
+    burst = [add(db, f"b{i}", skills=[skill("transformers")]) for i in range(12)]
+    matcher.rank(db, task_input())
+    listed: list[int] = []
+    real = snapshot.run
+
+    def spy(tx, statement, **params):
+        rows = real(tx, statement, **params)
+        if statement == snapshot._CHANGED:
+            listed.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(snapshot, "run", spy)
+    time.sleep(1.5)  # past the overlap
+    matcher.refresh(db)  # may still see the burst's last second (looked at since)
+    assert matcher.refresh(db).touched == ()
+    assert listed[-1] == 0
+    # A change after that is found by the next look, and only it.
+    update_expert(db, burst[3], read_profile(db, burst[3])["version"],
+                  lambda doc: {**doc, "yearsExperience": 30})
+    assert matcher.refresh(db).updated == (burst[3],) and listed[-1] == 1
+
+
+def test_an_expert_committed_with_an_older_stamp_is_found_by_the_count(
+        db: Database, matcher):
+    """A write whose ``updatedAt`` is older than the look's window (a transaction that
+    committed long after it began) is not missed: the count disagrees, and the look lists
+    every expert."""
+    add(db, "a", skills=[skill("transformers")])
+    matcher.rank(db, task_input())
+    late = add(db, "late", skills=[skill("large-language-models")])
+    db.execute("MATCH (e:Expert {id: $id}) SET e.updatedAt = datetime('2020-01-01T00:00:00Z')",
+               id=late)
+    report = matcher.refresh(db)
+    assert report.added == (late,) and report.queries == 4  # count, changed, listing, read
+    assert late in {c.expert_id for c in matcher.rank(db, task_input()).candidates}
+    assert matcher.refresh(db).queries == 2
 
 
 def test_new_and_removed_experts(db: Database, matcher):
