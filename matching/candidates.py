@@ -60,8 +60,8 @@ nearest of those the viewer may see (and that pass the filter)."""
 # text's full-text query: Lucene walks most of its postings to score it, and it tells the
 # experts apart little. Measured at 100,000 experts (114 task texts, one process, with and
 # without): the two full-text calls' wait p50 34.9 -> 26.7 ms, p95 51.3 -> 39.9; 106 of 114
-# ranked first pages identical, the other 8 at most one expert of 20 apart. At 0.3 the wait hardly
-# moved (32.3 ms). None searches every word.
+# ranked first pages identical, the other 8 at most one expert of 20 apart. At 0.3 the wait
+# hardly moved (32.3 ms). None searches every word.
 COMMON_WORD_SHARE: float | None = 0.1
 _TEXT_SHARE = 0.5  # a full-text hit's pre-score weight against the skills'
 _EVIDENCE_SHARE = 0.5  # likewise for the evidence score, over the best one
@@ -284,7 +284,7 @@ def graph_hits(db: Database, index: ExpertIndex, task: TaskSpec,
     text = task_query(task, index.graph)
 
     def search() -> TextHits:
-        common = (index.text.common_words(words(text, len(text)), COMMON_WORD_SHARE)
+        common = (index.text.common_words(words(text, None), COMMON_WORD_SHARE)
                   if COMMON_WORD_SHARE is not None else ())
         receive = send_fulltext(db, text, leave_out=common)
         index.text.prepare(text)  # the text's query vectors, made while Neo4j searches

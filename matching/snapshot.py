@@ -13,9 +13,9 @@ vectors, and the explanations read a page's documents back (:meth:`documents`, c
 (the server's clock when the last look began, less a few seconds, so that a transaction that
 committed late is not missed; a row whose ``(version, updatedAt)`` is unchanged is skipped)
 and, when the expert count disagrees with what that finds (a deletion, or experts committed
-with older stamps), lists them all. Only those rows are rewritten, each in O(nnz) of the matrices, so a
-profile change is in the next ranking without a rebuild. A row keeps its number for the life
-of the index; a removed expert's row is blanked and marked dead.
+with older stamps), lists them all. Only those rows are rewritten, each in O(nnz) of the
+matrices, so a profile change is in the next ranking without a rebuild. A row keeps its
+number for the life of the index; a removed expert's row is blanked and marked dead.
 """
 
 from __future__ import annotations
@@ -86,7 +86,6 @@ RETURN e.id AS id, e.version AS version, e.updatedAt AS updatedAt
 # First in a look's transaction: what the look will compare with, and the server's clock
 # before it reads anything (the next look's watermark).
 _COUNT = "RETURN COUNT { (:Expert) } AS n, datetime() AS now"
-_NOW = "RETURN datetime() AS now"
 _LIST = "MATCH (e:Expert) RETURN e.id AS id, e.version AS version, e.updatedAt AS updatedAt"
 
 
@@ -190,7 +189,7 @@ class ExpertIndex:
         started = time.perf_counter()
         graph = graph or SkillGraph.load(db)
         index = cls(graph, text or TextModel(), on=on)
-        index.watermark = db.query(_NOW)[0]["now"]  # before the listing: nothing is missed
+        index.watermark = db.query(_COUNT)[0]["now"]  # before the listing: nothing is missed
         listing = list_experts(db)
         ids = sorted(r["id"] for r in listing)
         chunks = [ids[i:i + batch] for i in range(0, len(ids), batch)]

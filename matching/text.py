@@ -249,11 +249,10 @@ class _Tfidf:
         if not len(words) or not len(cols):
             return out
         hashed = sp.csr_matrix(_HASHER.transform(list(words)))
-        for i in range(len(words)):
-            for c in hashed.indices[hashed.indptr[i]:hashed.indptr[i + 1]]:
-                at = np.searchsorted(cols, c)
-                if at < len(cols) and cols[at] == c:
-                    out[i] = max(out[i], shares[at])
+        word = np.repeat(np.arange(len(words)), np.diff(hashed.indptr))
+        at = np.minimum(np.searchsorted(cols, hashed.indices), len(cols) - 1)
+        held = cols[at] == hashed.indices
+        np.maximum.at(out, word[held], shares[at[held]])
         return out
 
     def query(self, text: str) -> tuple[_Query, _Query]:

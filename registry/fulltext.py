@@ -26,8 +26,9 @@ MAX_ANY_WORDS = 48
 MAX_WORD_LENGTH = 64
 
 
-def words(text: str, limit: int = MAX_WORDS) -> list[str]:
-    """The searchable words of ``text``, folded, without repeats, at most ``limit``."""
+def words(text: str, limit: int | None = MAX_WORDS) -> list[str]:
+    """The searchable words of ``text``, folded, without repeats, at most ``limit`` (all of
+    them with ``None``)."""
     return list(_words(text or "")[:limit])
 
 
@@ -42,7 +43,7 @@ def lucene_query(text: str, *, prefix_last: bool = False, any_word: bool = False
     """A Lucene query for ``text``, or ``None`` when nothing searchable remains. Words in
     ``leave_out`` are dropped before the word limit applies, unless none would be left."""
     limit = MAX_ANY_WORDS if any_word else MAX_WORDS
-    terms = list(_words(text or ""))
+    terms = words(text, None)
     if leave_out:
         terms = [w for w in terms if w not in leave_out] or terms
     terms = terms[:limit]

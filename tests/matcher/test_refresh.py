@@ -194,7 +194,8 @@ def test_full_text_hits_are_kept_until_an_experts_text_changes(db: Database, mat
     sent: list[str] = []
     real = candidates.send_fulltext
     monkeypatch.setattr(candidates, "send_fulltext",
-                        lambda db_, text, *a, **kw: sent.append(text) or real(db_, text, *a, **kw))
+                        lambda db_, text, *a, **kw:
+                        sent.append(text) or real(db_, text, *a, **kw))
 
     def hits() -> dict[str, float]:
         index = matcher.index(db)
