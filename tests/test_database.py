@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import threading
 
 import pytest
+from neo4j import GraphDatabase
 
 from registry.db import Database, run
 from registry.localdb import LocalNeo4j, LocalNeo4jError
@@ -78,7 +80,6 @@ def test_close_lets_a_running_transaction_finish(database: Database, settings):
 
 
 def test_authentication_is_on(database: Database, settings):
-    from neo4j import GraphDatabase
     from neo4j.exceptions import AuthError
 
     if not settings.uses_local_server:
@@ -114,3 +115,54 @@ def test_missing_java_is_reported(monkeypatch):
 def test_status_of_a_stopped_server(tmp_path):
     st = LocalNeo4j(tmp_path / "never", 7999).status()
     assert not st.running and st.pid is None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _count_nodes(server: LocalNeo4j) -> int:
+    with GraphDatabase.driver(server.uri, auth=("neo4j", server.password())) as driver:
+        records, _, _ = driver.execute_query("MATCH (n:Probe) RETURN count(n) AS n")
+        return records[0]["n"]
+
+
+def test_a_first_start_that_never_finished_is_made_again(tmp_path):
+    # What a first start killed before the default database existed leaves behind: the
+    # system store without its transaction logs, which Neo4j refuses on every later start.
+    server = LocalNeo4j(tmp_path / "interrupted", _free_port(), heap="512m", pagecache="128m")
+    try:
+        server.start()
+        server.stop()
+        data = server.home / "data"
+        shutil.rmtree(data / "transactions")
+        shutil.rmtree(data / "databases" / "neo4j")
+        assert (data / "databases" / "system").is_dir()
+        assert server.start().running
+        assert _count_nodes(server) == 0  # the password kept in the folder still opens it
+        assert (data / "databases" / "neo4j").is_dir()
+    finally:
+        server.stop()
+
+
+def test_a_store_with_data_and_no_logs_is_left_alone_with_a_clear_error(tmp_path):
+    server = LocalNeo4j(tmp_path / "damaged", _free_port(), heap="512m", pagecache="128m")
+    try:
+        server.start()
+        with GraphDatabase.driver(server.uri, auth=("neo4j", server.password())) as driver:
+            driver.execute_query("CREATE (:Probe {name: 'kept'})")
+        server.stop()
+        data = server.home / "data"
+        shutil.rmtree(data / "transactions")
+        stores = data / "databases"
+        before = sorted(p.relative_to(stores) for p in stores.rglob("*"))
+        with pytest.raises(LocalNeo4jError, match="transaction logs are missing.*Nothing was "
+                                                  "changed"):
+            server.start(timeout=120)
+        assert server.status().running is False
+        assert sorted(p.relative_to(stores) for p in stores.rglob("*")) == before
+        assert (data / "databases" / "neo4j" / "neostore.nodestore.db").stat().st_size > 0
+    finally:
+        server.stop()

@@ -5,6 +5,12 @@ starts it with Bolt on loopback and authentication on. The password is generated
 and kept (mode 0600) in the data folder, which also holds the store, so data persists across
 restarts. Every failure names its likely cause: Java missing or too old, the port taken, Maven
 unable to fetch, or the server dying during start-up (its log tail is quoted).
+
+A first start stopped before it finished (killed, the machine going down) leaves a store that
+Neo4j refuses for ever after ("transaction logs are missing"). When the folder shows that no
+database but ``system`` was ever created, it held no data: it is cleared and the start made
+again. A store that has a database of its own is never touched; the error then says what to
+do.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ log = logging.getLogger(__name__)
 LAUNCHER_DIR = Path(__file__).resolve().parent / "launcher"
 MAIN_CLASS = "vn.chuyengia.neo4j.Launcher"
 ADMIN_CLASS = "org.neo4j.cli.AdminTool"  # what neo4j-admin runs
+_MISSING_LOGS = "Transaction logs are missing and recovery is not possible"
 MIN_JAVA = 17
 # The flags Neo4j's own start scripts pass to the JVM.
 JVM_FLAGS = [
@@ -64,6 +71,10 @@ def _tail(path: Path, size: int = 3000) -> str:
 
 class LocalNeo4jError(RuntimeError):
     """The local Neo4j could not be built or started; the message says why and what to do."""
+
+
+class _MissingLogs(LocalNeo4jError):
+    """The server refused its store: the transaction logs are missing (it has exited)."""
 
 
 @dataclass(frozen=True)
@@ -212,34 +223,81 @@ class LocalNeo4j:
             self.build()
             password = self.password()
             assert password
-            lib = LAUNCHER_DIR / "target"
-            cmd = [
-                java,
-                f"-Xms{self.heap}",
-                f"-Xmx{self.heap}",
-                *JVM_FLAGS,
-                "-cp",
-                f"{lib / 'classes'}{os.pathsep}{lib / 'lib' / '*'}",
-                MAIN_CLASS,
-                "--home", str(self.home),
-                "--port", str(self.port),
-                "--password-file", str(self.password_file),
-                "--pagecache", self.pagecache,
-            ]
-            with open(self.log_file, "w") as out:
-                proc = subprocess.Popen(
-                    cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                    start_new_session=True, cwd=self.data_dir,
-                )
-            self.pid_file.write_text(str(proc.pid))
-            log.info("starting Neo4j (pid %s) on %s", proc.pid, self.uri)
-            return self._wait(proc.pid, timeout, proc)
+            try:
+                return self._launch(java, timeout)
+            except _MissingLogs:
+                if not self._unfinished_first_start():
+                    raise LocalNeo4jError(
+                        f"Neo4j cannot open the store in {self.home / 'data'}: its transaction "
+                        "logs are missing, so it cannot be recovered (files deleted or copied "
+                        "without them). Nothing was changed. Restore the folder from a copy, or "
+                        "move it aside, start again (an empty registry) and load an export with "
+                        "`chuyengia import`.") from None
+            log.warning("the store in %s was left by a first start that did not finish (no "
+                        "database but system, no transaction logs); it held no data and is "
+                        "made again", self.home / "data")
+            shutil.rmtree(self.home / "data")
+            return self._launch(java, timeout)
 
-    def _wait(self, pid: int | None, timeout: float, proc: subprocess.Popen | None = None) -> Status:
+    def _unfinished_first_start(self) -> bool:
+        """Whether the store is what an interrupted first start leaves: no folder of any
+        database but ``system``, neither a store nor transaction logs. Such a store never held
+        data (the default database is made before anything can be written to it)."""
+        data = self.home / "data"
+        for kind in ("databases", "transactions"):
+            folder = data / kind
+            if folder.is_dir() and any(
+                    p.is_dir() and p.name != "system" for p in folder.iterdir()):
+                return False
+        return True
+
+    def _launch(self, java: str, timeout: float) -> Status:
+        """Start the server process (the caller holds the start lock) and wait for Bolt."""
+        lib = LAUNCHER_DIR / "target"
+        cmd = [
+            java,
+            f"-Xms{self.heap}",
+            f"-Xmx{self.heap}",
+            *JVM_FLAGS,
+            "-cp",
+            f"{lib / 'classes'}{os.pathsep}{lib / 'lib' / '*'}",
+            MAIN_CLASS,
+            "--home", str(self.home),
+            "--port", str(self.port),
+            "--password-file", str(self.password_file),
+            "--pagecache", self.pagecache,
+        ]
+        try:
+            debug_from = self._debug_log.stat().st_size
+        except FileNotFoundError:
+            debug_from = 0
+        with open(self.log_file, "w") as out:
+            proc = subprocess.Popen(
+                cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True, cwd=self.data_dir,
+            )
+        self.pid_file.write_text(str(proc.pid))
+        log.info("starting Neo4j (pid %s) on %s", proc.pid, self.uri)
+        return self._wait(proc.pid, timeout, proc, debug_from)
+
+    def _wait(self, pid: int | None, timeout: float, proc: subprocess.Popen | None = None,
+              debug_from: int = 0) -> Status:
+        """Wait for Bolt. For a process started here (``proc``), its exit ends the wait, and so
+        does a store it cannot recover (written to its debug log after ``debug_from``): it is
+        stopped at once instead of after its own shutdown timeout."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if proc is not None and proc.poll() is not None:
-                raise LocalNeo4jError(
+            if proc is not None and (proc.poll() is not None or self._unrecoverable(debug_from)):
+                if proc.poll() is None:
+                    proc.terminate()
+                    try:
+                        proc.wait(30)
+                    except subprocess.TimeoutExpired:
+                        proc.kill()
+                        proc.wait()
+                kind = (_MissingLogs if self._unrecoverable(debug_from)
+                        or _MISSING_LOGS in self._log_tail(20000) else LocalNeo4jError)
+                raise kind(
                     f"Neo4j exited during start-up (code {proc.returncode}); "
                     f"the end of {self.log_file}:\n{self._log_tail()}"
                 )
@@ -250,6 +308,21 @@ class LocalNeo4j:
             f"Neo4j did not accept Bolt connections on {self.uri} within {timeout:.0f} s; "
             f"the end of {self.log_file}:\n{self._log_tail()}"
         )
+
+    @property
+    def _debug_log(self) -> Path:
+        return self.home / "logs" / "debug.log"
+
+    def _unrecoverable(self, debug_from: int) -> bool:
+        """Whether the server's debug log says, after ``debug_from``, that it cannot recover
+        the store (a rotated log is read from its start)."""
+        try:
+            with open(self._debug_log, "rb") as fh:
+                fh.seek(0, os.SEEK_END)
+                fh.seek(debug_from if fh.tell() >= debug_from else 0)
+                return _MISSING_LOGS.encode() in fh.read()
+        except FileNotFoundError:
+            return False
 
     def _log_tail(self, size: int = 3000) -> str:
         return _tail(self.log_file, size)
