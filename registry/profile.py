@@ -156,6 +156,7 @@ def _organization(v: Validator, path: str, value: Any) -> dict[str, Any] | None:
         v.add(path, Code.INVALID_ORGANIZATION,
               "must be an organization id or an object with name and country")
         return None
+    _unknown_keys(v, path, value, _ORGANIZATION_FIELDS, "an organization")
     if value.get("id") in orgs:
         return dict(orgs[value["id"]])
     name = v.required_str(f"{path}.name", value.get("name"), max_length=200)
@@ -168,6 +169,30 @@ def _organization(v: Validator, path: str, value: Any) -> dict[str, Any] | None:
             "kind": kind}
 
 
+# The fields an item of each list may have (what reading a profile gives back); any other
+# key is refused, so a misspelt field is reported rather than dropped for its default.
+_ITEM_FIELDS = {
+    "skills": frozenset({"skill", "level", "years", "source"}),
+    "employment": frozenset({"organization", "title", "from", "to"}),
+    "education": frozenset({"organization", "degree", "field", "year"}),
+    "publications": frozenset({"id", "doi", "title", "abstract", "year", "venue", "citations"}),
+    "patents": frozenset({"id", "number", "title", "year", "country", "granted", "applied"}),
+    "projects": frozenset({"id", "title", "summary", "relation", "role", "scale", "outcome",
+                           "budgetUsd", "startYear", "endYear", "interdisciplinary", "areas"}),
+    "awards": frozenset({"id", "title", "year", "international"}),
+}
+_ORGANIZATION_FIELDS = frozenset({"id", "name", "country", "city", "kind"})
+_ITEM_NAMES = {"skills": "a skill entry", "employment": "an employment entry",
+               "education": "an education entry", "publications": "a publication",
+               "patents": "a patent", "projects": "a project", "awards": "an award"}
+
+
+def _unknown_keys(v: Validator, path: str, item: dict[str, Any], allowed: frozenset[str],
+                  what: str) -> None:
+    for k in sorted(str(k) for k in item if k not in allowed)[:10]:
+        v.add(f"{path}.{k}", Code.UNKNOWN_FIELD, f"is not a field of {what}")
+
+
 def _items(v: Validator, raw: dict[str, Any], key: str) -> list[tuple[str, dict[str, Any]]]:
     items = v.list_max(key, raw.get(key) or [], max_items=_LIMITS[key])
     out = []
@@ -175,6 +200,7 @@ def _items(v: Validator, raw: dict[str, Any], key: str) -> list[tuple[str, dict[
         if not isinstance(item, dict):
             v.add(f"{key}.{i}", Code.NOT_OBJECT, "must be an object")
         else:
+            _unknown_keys(v, f"{key}.{i}", item, _ITEM_FIELDS[key], _ITEM_NAMES[key])
             out.append((f"{key}.{i}", item))
     return out
 

@@ -127,6 +127,51 @@ def test_profile_checks_report_codes():
     assert found["employment.0.to"] == (Code.BEFORE_START, {"field": "from", "start": 2020})
 
 
+def test_a_misspelt_field_in_a_list_item_is_refused_not_dropped():
+    # "scael" would otherwise leave the project at the default scale, silently.
+    with pytest.raises(ValidationError) as caught:
+        validate_profile({
+            "fullName": "Nguyễn Văn An", "email": "an@example.org", "residenceCountry": "VN",
+            "projects": [{"title": "Vệ tinh", "scael": "NATIONAL"}],
+            "patents": [{"title": "Bộ lọc", "status": "GRANTED"}],
+            "skills": [{"skill": "robotics", "level": 3, "yeras": 4}],
+            "employment": [{"organization": {"nmae": "Công ty X", "country": "VN"}}],
+        })
+    found = {e.path: (e.code, e.reason) for e in caught.value.errors}
+    assert found["projects.0.scael"] == (Code.UNKNOWN_FIELD, "is not a field of a project")
+    assert found["patents.0.status"] == (Code.UNKNOWN_FIELD, "is not a field of a patent")
+    assert found["skills.0.yeras"][0] == Code.UNKNOWN_FIELD
+    assert found["employment.0.organization.nmae"] == (Code.UNKNOWN_FIELD,
+                                                       "is not a field of an organization")
+
+
+def test_every_field_a_profile_reads_back_with_is_accepted_again():
+    full = validate_profile({
+        "fullName": "Nguyễn Văn An", "email": "an@example.org", "residenceCountry": "VN",
+        "skills": [{"skill": "robotics", "level": 3, "years": 4, "source": "SELF"}],
+        "employment": [{"organization": {"name": "Công ty X", "country": "VN", "city": "Hà Nội",
+                                         "kind": "COMPANY"}, "title": "CTO", "from": 2015,
+                        "to": 2020}],
+        "education": [{"organization": {"name": "Đại học Y", "country": "VN"},
+                       "degree": "PHD", "field": "Robotics", "year": 2012}],
+        "publications": [{"title": "A", "doi": "10.1000/x1", "abstract": "B", "year": 2020,
+                          "venue": "C", "citations": 3}],
+        "patents": [{"title": "D", "number": "VN-1", "year": 2021, "country": "VN",
+                     "granted": True, "applied": True}],
+        "projects": [{"title": "E", "summary": "F", "relation": "LED", "role": "PI",
+                      "scale": "NATIONAL", "outcome": "APPLIED", "budgetUsd": 1000.0,
+                      "startYear": 2019, "endYear": 2021, "interdisciplinary": True,
+                      "areas": []}],
+        "awards": [{"title": "G", "year": 2022, "international": True}],
+    })
+    again = {k: full[k] for k in ("fullName", "email", "residenceCountry", "skills",
+                                  "publications", "patents", "projects", "awards")}
+    for key in ("employment", "education"):  # read back with the organization as an object
+        again[key] = [{**{k: v for k, v in item.items() if k != "organizationRef"},
+                       "organization": item["organizationRef"]} for item in full[key]]
+    assert validate_profile(again) == full
+
+
 def test_unreadable_import_rows_report_codes():
     csv = "fullName,email\nAn,an@example.org,extra\n"
     ((line, value, error),) = list(read_rows(csv.encode(), "csv"))
