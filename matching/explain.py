@@ -114,6 +114,11 @@ def evidence_items(found: list[tuple[EvidenceText, float]]) -> list[Evidence]:
     return [Evidence(d.kind, d.id, d.title, d.year, round(s, 4)) for d, s in found]
 
 
+def _count(n: int, noun: str) -> str:
+    """``n`` and the English noun in the number it takes ("1 project", "2 projects")."""
+    return f"{n} {noun if n == 1 else noun + 's'}"
+
+
 def _country(code: str | None) -> tuple[str, str]:
     if code is None:
         return "nơi chưa rõ", "an unstated country"
@@ -132,10 +137,10 @@ def _skills(fm: FeatureMatrix, i: int, index: ExpertIndex) -> tuple[str, str]:
     n = len(fm.task.requirements)
     exact = int(((fm.credit[i] > 0) & (fm.hops[i] == 0)).sum())
     partial = int(((fm.credit[i] > 0) & (fm.hops[i] > 0)).sum())
-    vi, en = f"Có {exact}/{n} kỹ năng yêu cầu", f"Has {exact} of {n} required skills"
+    vi, en = f"Có {exact}/{n} kỹ năng yêu cầu", f"Has {exact} of {_count(n, 'required skill')}"
     if partial:
         vi += f", thêm {partial} kỹ năng gần (theo phân loại kỹ năng)"
-        en += f", {partial} more through related skills"
+        en += f", {partial} more through related {'skill' if partial == 1 else 'skills'}"
     return vi, en
 
 
@@ -144,7 +149,7 @@ def _experience(fm: FeatureMatrix, i: int, index: ExpertIndex) -> tuple[str, str
     if np.isnan(value):
         vi, en = "Chưa nêu số năm kinh nghiệm", "Experience not stated"
     else:
-        vi, en = f"{int(value)} năm kinh nghiệm", f"{int(value)} years of experience"
+        vi, en = f"{int(value)} năm kinh nghiệm", f"{_count(int(value), 'year')} of experience"
     if asked:
         vi, en = vi + f" (nhiệm vụ yêu cầu {asked})", en + f" (the task asks {asked})"
     return vi, en
@@ -158,8 +163,8 @@ def _leadership(fm: FeatureMatrix, i: int, index: ExpertIndex) -> tuple[str, str
         return "Chưa chủ trì dự án nào", "Has not led a project"
     return ((f"Đã chủ trì {led} dự án ({high} cấp quốc gia hoặc quốc tế, {applied} đã ứng dụng "
              "hoặc chuyển giao)"),
-            (f"Led {led} projects ({high} national or international, {applied} applied or "
-             "transferred)"))
+            (f"Led {_count(led, 'project')} ({high} national or international, {applied} "
+             "applied or transferred)"))
 
 
 def _patents(fm: FeatureMatrix, i: int, index: ExpertIndex) -> tuple[str, str]:
@@ -169,7 +174,7 @@ def _patents(fm: FeatureMatrix, i: int, index: ExpertIndex) -> tuple[str, str]:
     if not (applied or granted):
         return "Chưa có sáng chế", "No patents"
     return (f"{applied} sáng chế đã được ứng dụng, {granted} sáng chế được cấp bằng",
-            f"{applied} patents in use, {granted} granted")
+            f"{_count(applied, 'patent')} in use, {granted} granted")
 
 
 def _impact(fm: FeatureMatrix, i: int, index: ExpertIndex) -> tuple[str, str]:
@@ -178,8 +183,8 @@ def _impact(fm: FeatureMatrix, i: int, index: ExpertIndex) -> tuple[str, str]:
     pct = round(100 * float(fm.column("impact")[i]))
     return ((f"Ảnh hưởng khoa học (h-index {h}, {c} trích dẫn) hơn khoảng {pct}% chuyên gia "
              "cùng lĩnh vực"),
-            (f"Scientific impact (h-index {h}, {c} citations) above about {pct}% of experts "
-             "in the area"))
+            (f"Scientific impact (h-index {h}, {_count(c, 'citation')}) above about {pct}% of "
+             "experts in the area"))
 
 
 _AVAILABILITY_TEXT = {
@@ -200,7 +205,7 @@ def _language(fm: FeatureMatrix, i: int, index: ExpertIndex) -> tuple[str, str]:
     record = index.records[fm.rows[i]]
     have = [lang for lang in asked if record and lang in record.languages]
     return (f"Sử dụng {len(have)}/{len(asked)} ngôn ngữ yêu cầu ({', '.join(asked)})",
-            f"Speaks {len(have)} of {len(asked)} required languages ({', '.join(asked)})")
+            f"Speaks {len(have)} of {_count(len(asked), 'required language')} ({', '.join(asked)})")
 
 
 def _place(fm: FeatureMatrix, i: int, index: ExpertIndex) -> tuple[str, str]:
@@ -224,7 +229,7 @@ def _place(fm: FeatureMatrix, i: int, index: ExpertIndex) -> tuple[str, str]:
 def _collaboration(fm: FeatureMatrix, i: int, index: ExpertIndex) -> tuple[str, str]:
     n = int(fm.shared[i].sum())
     return (f"Đã cùng làm {n} công trình với thành viên đã chọn",
-            f"Shares {n} works with members already chosen")
+            f"Shares {_count(n, 'work')} with members already chosen")
 
 
 def _recency(fm: FeatureMatrix, i: int, index: ExpertIndex) -> tuple[str, str]:
@@ -251,7 +256,7 @@ def _text(fm: FeatureMatrix, i: int, index: ExpertIndex) -> tuple[str, str]:
 def _area_years(fm: FeatureMatrix, i: int, index: ExpertIndex) -> tuple[str, str]:
     years = int(fm.area_years[i])
     return (f"{years} năm với các kỹ năng của lĩnh vực nhiệm vụ",
-            f"{years} years with the skills of the task's area")
+            f"{_count(years, 'year')} with the skills of the task's area")
 
 
 _DESCRIBE: dict[str, Callable[[FeatureMatrix, int, ExpertIndex], tuple[str, str]]] = {

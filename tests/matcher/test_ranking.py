@@ -301,3 +301,36 @@ def test_the_excluded_list_is_cut_where_asked_and_still_counts_all(db: Database,
         with pytest.raises(ValidationError) as err:
             matcher.rank(db, task, excluded=bad)
         assert [e.path for e in err.value.errors] == ["excluded"]
+
+
+def test_reasons_say_one_project_and_two_projects(db: Database, matcher):
+    import numpy as np
+
+    from matching.explain import reasons
+
+    def led(n: int) -> list[dict]:
+        return [{"title": f"Dự án {k}", "relation": "LED", "scale": "NATIONAL",
+                 "outcome": "APPLIED", "startYear": 2020, "endYear": 2022} for k in range(n)]
+
+    one = add(db, "an", yearsExperience=1, projects=led(1),
+              patents=[{"title": "Bộ lọc", "applied": True, "year": 2023}],
+              skills=[skill("large-language-models", years=1)])
+    two = add(db, "binh", yearsExperience=2, projects=led(2),
+              patents=[{"title": f"Bộ lọc {k}", "applied": True, "year": 2023}
+                       for k in range(2)],
+              skills=[skill("large-language-models", years=2)])
+    task = task_input(languages=["vi"])
+    fm, found = matcher.features_for(db, task, [one, two])
+    assert found.all()
+    everything = np.ones(len(FEATURES))  # every feature described, as if it raised the score
+    text = {e: {r.feature: r.text_en for r in reasons(fm, i, everything, matcher.index(db),
+                                                     raised=len(FEATURES))}
+            for i, e in enumerate(fm.ids)}
+    assert text[one]["leadership"].startswith("Led 1 project (1 national")
+    assert text[two]["leadership"].startswith("Led 2 projects (2 national")
+    assert text[one]["experience"] == "1 year of experience"
+    assert text[two]["experience"] == "2 years of experience"
+    assert text[one]["patents"].startswith("1 patent in use")
+    assert text[two]["patents"].startswith("2 patents in use")
+    assert text[one]["language"] == "Speaks 1 of 1 required language (vi)"
+    assert text[one]["skill_coverage"] == "Has 1 of 1 required skill"
