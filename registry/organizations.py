@@ -27,8 +27,8 @@ from registry.names import fold
 from registry.validation import Validator
 
 __all__ = [
-    "ORG_KINDS", "Organization", "OrganizationPage", "list_organizations", "get_organization",
-    "get_organizations", "sync_reference_organizations",
+    "ORG_KINDS", "Organization", "OrganizationPage", "count_organizations", "get_organization",
+    "get_organizations", "list_organizations", "sync_reference_organizations",
 ]
 
 ORG_KINDS = ("UNIVERSITY", "INSTITUTE", "COMPANY", "AGENCY")
@@ -58,11 +58,13 @@ class OrganizationPage:
 
 _FIELDS = "o {.id, .name, .nameVi, .kind, .country, .city, .top200, .areas}"
 
-_LIST = f"""
+_MATCHING = """
 MATCH (o:Organization)
 WHERE ($country IS NULL OR o.country = $country)
   AND ($kind IS NULL OR o.kind = $kind)
   AND ($text IS NULL OR o.nameFolded CONTAINS $text OR o.nameViFolded CONTAINS $text)
+"""
+_LIST = _MATCHING + f"""
   AND ($afterKey IS NULL OR o.nameFolded > $afterKey
        OR (o.nameFolded = $afterKey AND o.id > $afterId))
 RETURN {_FIELDS} AS org, o.nameFolded AS sortKey
@@ -118,19 +120,32 @@ def list_organizations(
     """Organizations by folded name (``query`` matches any part of the English or Vietnamese
     name, diacritics ignored), then id; ``after`` is the ``endCursor`` of the previous page."""
     v = Validator()
-    text = v.optional_str("query", query, max_length=100)
-    code = v.country("country", country, required=False)
-    clean_kind = v.choice("kind", kind, ORG_KINDS, required=False)
+    params = _organization_filter(v, query, country, kind)
     limit = v.integer("first", first, min=1, max=200)
     after_key, after_id = _decode_cursor(v, after)
     v.raise_if_any()
-    folded = fold(text) if text else None
-    rows = db.query(_LIST, text=folded or None, country=code, kind=clean_kind,
-                    afterKey=after_key, afterId=after_id, limit=limit + 1)
+    rows = db.query(_LIST, **params, afterKey=after_key, afterId=after_id, limit=limit + 1)
     page = rows[:limit]
     end = _encode_cursor(page[-1]["sortKey"], page[-1]["org"]["id"]) if page else None
     return OrganizationPage(tuple(_organization(r["org"]) for r in page), end,
                             len(rows) > limit)
+
+
+def count_organizations(db: Database, *, query: str | None = None, country: str | None = None,
+                        kind: str | None = None) -> int:
+    """How many organizations ``list_organizations`` lists, over all its pages."""
+    v = Validator()
+    params = _organization_filter(v, query, country, kind)
+    v.raise_if_any()
+    return db.query(_MATCHING + "RETURN count(o) AS n", **params)[0]["n"]
+
+
+def _organization_filter(v: Validator, query: str | None, country: str | None,
+                         kind: str | None) -> dict[str, Any]:
+    text = v.optional_str("query", query, max_length=100)
+    return {"text": (fold(text) if text else None) or None,
+            "country": v.country("country", country, required=False),
+            "kind": v.choice("kind", kind, ORG_KINDS, required=False)}
 
 
 def get_organizations(tx: ManagedTransaction, ids: list[str]) -> dict[str, Organization]:

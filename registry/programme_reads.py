@@ -27,6 +27,8 @@ from registry.programme_types import (
 from registry.validation import Validator
 
 __all__ = [
+    "count_programmes",
+    "count_tasks",
     "get_programme",
     "get_programmes",
     "get_task",
@@ -45,9 +47,11 @@ _PROGRAMME = """p {.id, .code, .title, .description, .techListId, .createdAt,
   leadAccountId: head([(leader:Account)-[:LEADS]->(p) | leader.id]),
   sortKey: toString(p.createdAt)}"""
 _GET_PROGRAMMES = f"UNWIND $ids AS id MATCH (p:Programme {{id: id}}) RETURN {_PROGRAMME} AS p"
-_LIST_PROGRAMMES = f"""
+_PROGRAMMES = """
 MATCH (p:Programme)
-WHERE ($lead IS NULL OR EXISTS {{ (:Account {{id: $lead}})-[:LEADS]->(p) }})
+WHERE ($lead IS NULL OR EXISTS { (:Account {id: $lead})-[:LEADS]->(p) })
+"""
+_LIST_PROGRAMMES = _PROGRAMMES + f"""
   AND ($afterKey IS NULL OR p.createdAt < datetime($afterKey)
        OR (p.createdAt = datetime($afterKey) AND p.id < $afterId))
 RETURN {_PROGRAMME} AS p ORDER BY p.createdAt DESC, p.id DESC LIMIT $limit
@@ -59,12 +63,18 @@ _TASK = """t {.*, areas: [(t)-[:IN_AREA]->(area:TechArea) | area.id],
   programmeId: head([(t)-[:PART_OF]->(prog:Programme) | prog.id]),
   postedBy: head([(poster:Account)-[:POSTED]->(t) | poster.id]), sortKey: toString(t.createdAt)}"""
 _GET_TASKS = f"UNWIND $ids AS id MATCH (t:Task {{id: id}}) RETURN {_TASK} AS t"
-_LIST_TASKS = f"""
+# A draft is listed to every caller of the registry itself (``allDrafts``); the API lists
+# one only to its poster (``viewer``) and administrators, in the statement, so pages are full.
+_TASKS = """
 MATCH (t:Task)
 WHERE ($status IS NULL OR t.status = $status)
-  AND ($area IS NULL OR EXISTS {{ (t)-[:IN_AREA]->(:TechArea {{id: $area}}) }})
-  AND ($programmeId IS NULL OR EXISTS {{ (t)-[:PART_OF]->(:Programme {{id: $programmeId}}) }})
-  AND ($postedBy IS NULL OR EXISTS {{ (:Account {{id: $postedBy}})-[:POSTED]->(t) }})
+  AND ($area IS NULL OR EXISTS { (t)-[:IN_AREA]->(:TechArea {id: $area}) })
+  AND ($programmeId IS NULL OR EXISTS { (t)-[:PART_OF]->(:Programme {id: $programmeId}) })
+  AND ($postedBy IS NULL OR EXISTS { (:Account {id: $postedBy})-[:POSTED]->(t) })
+  AND (t.status <> 'DRAFT' OR $allDrafts
+       OR EXISTS { (:Account {id: $viewer})-[:POSTED]->(t) })
+"""
+_LIST_TASKS = _TASKS + f"""
   AND ($afterKey IS NULL OR t.createdAt < datetime($afterKey)
        OR (t.createdAt = datetime($afterKey) AND t.id < $afterId))
 RETURN {_TASK} AS t ORDER BY t.createdAt DESC, t.id DESC LIMIT $limit
@@ -129,6 +139,11 @@ def list_programmes(
     return ProgrammePage(tuple(programme_from_row(p) for p in page), end, len(rows) > limit)
 
 
+def count_programmes(db: Database, *, lead_account_id: str | None = None) -> int:
+    """How many programmes ``list_programmes`` lists, over all its pages."""
+    return db.query(_PROGRAMMES + "RETURN count(p) AS n", lead=lead_account_id)[0]["n"]
+
+
 def get_tasks(tx: ManagedTransaction, ids: list[str]) -> dict[str, Task]:
     """Tasks by id in one statement (for per-request loaders); unknown ids are left out."""
     return {r["t"]["id"]: task_from_row(r["t"]) for r in run(tx, _GET_TASKS, ids=list(ids))}
@@ -141,22 +156,43 @@ def get_task(db: Database, *, task_id: str) -> Task:
     return found
 
 
+def _task_filter(v: Validator, status: str | None, area: str | None,
+                 programme_id: str | None, posted_by: str | None, viewer: str | None,
+                 all_drafts: bool) -> dict[str, Any]:
+    return {"status": v.choice("status", status, TASK_STATUSES, required=False),
+            "area": area, "programmeId": programme_id, "postedBy": posted_by,
+            "viewer": viewer, "allDrafts": all_drafts}
+
+
 def list_tasks(
     db: Database, *, status: str | None = None, area: str | None = None,
     programme_id: str | None = None, posted_by: str | None = None, first: int = 20,
-    after: str | None = None,
+    after: str | None = None, viewer: str | None = None, all_drafts: bool = True,
 ) -> TaskPage:
     """Tasks matching every given filter, newest first; ``after`` is the previous page's
-    ``endCursor``. Each task appears once across the pages of one listing."""
+    ``endCursor``. Each task appears once across the pages of one listing. Without
+    ``all_drafts``, a DRAFT is listed only to the account that posted it (``viewer``)."""
     v = Validator()
-    clean_status = v.choice("status", status, TASK_STATUSES, required=False)
+    params = _task_filter(v, status, area, programme_id, posted_by, viewer, all_drafts)
     limit = v.integer("first", first, min=1, max=100)
     after_key, after_id = _decode_cursor(v, "task", after)
     v.raise_if_any()
-    rows = db.query(_LIST_TASKS, status=clean_status, area=area, programmeId=programme_id,
-                    postedBy=posted_by, afterKey=after_key, afterId=after_id, limit=limit + 1)
+    rows = db.query(_LIST_TASKS, **params, afterKey=after_key, afterId=after_id,
+                    limit=limit + 1)
     page, end = _page(rows, limit, "task", "t")
     return TaskPage(tuple(task_from_row(t) for t in page), end, len(rows) > limit)
+
+
+def count_tasks(
+    db: Database, *, status: str | None = None, area: str | None = None,
+    programme_id: str | None = None, posted_by: str | None = None,
+    viewer: str | None = None, all_drafts: bool = True,
+) -> int:
+    """How many tasks ``list_tasks`` lists with the same filters, over all its pages."""
+    v = Validator()
+    params = _task_filter(v, status, area, programme_id, posted_by, viewer, all_drafts)
+    v.raise_if_any()
+    return db.query(_TASKS + "RETURN count(t) AS n", **params)[0]["n"]
 
 
 def task_requirements(

@@ -34,6 +34,8 @@ from registry.errors import (
     VersionConflict,
 )
 from registry.programme_reads import (
+    count_programmes,
+    count_tasks,
     get_programme,
     get_programmes,
     get_task,
@@ -70,7 +72,7 @@ __all__ = [
     "Requirement", "Location", "Programme", "ProgrammePage", "Task", "TaskPage",
     "create_programme", "get_programme", "get_programmes", "list_programmes",
     "delete_programme", "create_task", "update_task", "close_task", "delete_task", "get_task",
-    "get_tasks", "list_tasks", "task_requirements",
+    "get_tasks", "list_tasks", "task_requirements", "count_programmes", "count_tasks",
 ]
 
 _POSTER_ROLES = ("ADMIN", "PROGRAMME_LEAD")

@@ -24,9 +24,10 @@ class OrganizationQueries:
         check_first(first, minimum=1)
         f = filter or OrganizationFilter()
         ctx = info.context
-        page = await ctx.db_call(
-            organizations.list_organizations, ctx.db, query=f.query, country=f.country,
-            kind=f.kind.value if f.kind else None, first=first, after=after)
+        which = {"query": f.query, "country": f.country, "kind": f.kind.value if f.kind else None}
+        page = await ctx.db_call(organizations.list_organizations, ctx.db, **which, first=first,
+                                 after=after)
         return OrganizationConnection(
             nodes=[OrganizationType.from_registry(o) for o in page.items],
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor))
+            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            count=lambda: ctx.db_call(organizations.count_organizations, ctx.db, **which))

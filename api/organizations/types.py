@@ -6,7 +6,7 @@ import strawberry
 
 from api.context import Context
 from api.enums import OrganizationKind, enum_value
-from api.pagination import PageInfo
+from api.pagination import Counted, PageInfo
 from api.taxonomy.types import TechAreaType
 from registry import organizations
 
@@ -39,6 +39,6 @@ class OrganizationType:
 
 
 @strawberry.type(description="A page of organizations, by name.")
-class OrganizationConnection:
+class OrganizationConnection(Counted):
     nodes: list[OrganizationType]
     page_info: PageInfo

@@ -29,15 +29,19 @@ class TaskQueries:
         ctx = info.context
         check_first(first, minimum=1)
         f = filter or TaskFilter()
-        page = await ctx.db_call(
-            programme_reads.list_tasks, ctx.db, status=f.status.value if f.status else None,
-            area=str(f.tech_area_id) if f.tech_area_id else None,
-            programme_id=str(f.programme_id) if f.programme_id else None,
-            posted_by=ctx.account_id if f.mine else None, first=first, after=after)
-        # Drafts of other leads are dropped here, so a page may hold fewer than `first`.
+        # Drafts of other leads are left out by the statement (pages are full); the check
+        # below is the rule itself, kept at the boundary.
+        which = {"status": f.status.value if f.status else None,
+                 "area": str(f.tech_area_id) if f.tech_area_id else None,
+                 "programme_id": str(f.programme_id) if f.programme_id else None,
+                 "posted_by": ctx.account_id if f.mine else None,
+                 "viewer": ctx.account_id, "all_drafts": ctx.is_admin}
+        page = await ctx.db_call(programme_reads.list_tasks, ctx.db, **which, first=first,
+                                 after=after)
         return TaskConnection(
             nodes=[TaskType.from_registry(t) for t in page.items if may_view_task(ctx, t)],
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor))
+            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            count=lambda: ctx.db_call(programme_reads.count_tasks, ctx.db, **which))
 
     @strawberry.field(extensions=_SIGNED_IN, description="One task, or null.")
     async def task(self, info: strawberry.Info[Context, None],
@@ -51,13 +55,14 @@ class TaskQueries:
                          after: str | None = None) -> ProgrammeConnection:
         ctx = info.context
         check_first(first, minimum=1)
-        page = await ctx.db_call(
-            programme_reads.list_programmes, ctx.db,
-            lead_account_id=str(lead_account_id) if lead_account_id else None,
-            first=first, after=after)
+        lead = str(lead_account_id) if lead_account_id else None
+        page = await ctx.db_call(programme_reads.list_programmes, ctx.db, lead_account_id=lead,
+                                 first=first, after=after)
         return ProgrammeConnection(
             nodes=[ProgrammeType.from_registry(p) for p in page.items],
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor))
+            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            count=lambda: ctx.db_call(programme_reads.count_programmes, ctx.db,
+                                      lead_account_id=lead))
 
     @strawberry.field(extensions=_SIGNED_IN, description="One programme, or null.")
     async def programme(self, info: strawberry.Info[Context, None],

@@ -12,7 +12,7 @@ import strawberry
 
 from api.context import Context
 from api.enums import AwardMode, ChiefEngineerKind, OnsiteMode, TaskRole, TaskStatus, enum_value
-from api.pagination import PageInfo
+from api.pagination import Counted, PageInfo
 from api.tasks.extensions import task_field_groups
 from api.taxonomy.types import SkillType, TechAreaType
 from registry import programme_types
@@ -132,12 +132,12 @@ class TaskType(TaskFields, *task_field_groups()):
 
 
 @strawberry.type(description="A page of tasks, newest first.")
-class TaskConnection:
+class TaskConnection(Counted):
     nodes: list[TaskType]
     page_info: PageInfo
 
 
 @strawberry.type(description="A page of programmes, newest first.")
-class ProgrammeConnection:
+class ProgrammeConnection(Counted):
     nodes: list[ProgrammeType]
     page_info: PageInfo

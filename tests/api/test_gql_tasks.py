@@ -97,6 +97,50 @@ def test_tasks_list_filters_and_drafts(client: TestClient, callers: Callers, pos
     assert page["data"]["tasks"]["pageInfo"]["hasNextPage"]
 
 
+def test_pages_are_full_and_counted_whatever_drafts_others_keep(
+        client: TestClient, db: Database, callers: Callers, posted: dict):
+    # Newer than every task of the fixture: other leads' drafts first in the list.
+    other, _ = create_account(db, name="Chủ nhiệm thứ ba", role="PROGRAMME_LEAD")
+    for k in range(3):
+        programmes.create_task(db, posted_by=other.id, data=_task(title=f"Nháp {k}"))
+    query = """query($n: Int, $a: String) { tasks(filter: {status: null}, first: $n,
+      after: $a) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } }"""
+    seen, after, pages = [], None, []
+    while True:
+        page = gql(client, query, {"n": 1, "a": after}, token=callers.lead)["data"]["tasks"]
+        pages.append(len(page["nodes"]))
+        seen += [t["id"] for t in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert sorted(seen) == sorted([posted["open"], posted["draft"]])
+    assert pages == [1, 1]  # no page left empty by a draft the lead may not see
+    assert page["totalCount"] == 2
+    counted = gql(client, "{ tasks(filter: {status: null}) { totalCount } }",
+                  token=callers.admin)["data"]["tasks"]["totalCount"]
+    assert counted == 6  # the admin sees every draft
+    hr = gql(client, "{ tasks { totalCount } }", token=callers.hr)["data"]["tasks"]
+    assert hr["totalCount"] == 1
+
+
+def test_programmes_and_organizations_are_counted(client: TestClient, db: Database,
+                                                  callers: Callers, posted: dict):
+    programmes.create_programme(db, created_by=callers.lead_account_id, data={
+        "code": "CT-AI", "title": "Chương trình AI", "techListId": LIST,
+        "areas": ["ai-digital-twin-xr"]})
+    got = gql(client, "{ programmes(first: 1) { totalCount nodes { code } } }",
+              token=callers.hr)["data"]["programmes"]
+    assert got["totalCount"] == 2 and len(got["nodes"]) == 1
+    query = """query($f: OrganizationFilter) { organizations(filter: $f, first: 1) {
+      totalCount nodes { id } pageInfo { hasNextPage } } }"""
+    vn = gql(client, query, {"f": {"country": "VN"}}, token=callers.hr)["data"]["organizations"]
+    listed = db.query("MATCH (o:Organization {country: 'VN'}) RETURN count(o) AS n")[0]["n"]
+    assert vn["totalCount"] == listed > 1 and vn["pageInfo"]["hasNextPage"]
+    none = gql(client, query, {"f": {"query": "no such organization"}},
+               token=callers.hr)["data"]["organizations"]
+    assert none == {"totalCount": 0, "nodes": [], "pageInfo": {"hasNextPage": False}}
+
+
 @covers("programmes", "programme")
 def test_programmes(client: TestClient, callers: Callers, posted: dict):
     listed = gql(client, "{ programmes { nodes { id code title techListId leadAccountId "
