@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from registry.errors import RegistryError
+from registry.errors import DatabaseUnavailable, RegistryError
 from registry.localdb import LocalNeo4jError
 from registry.settings import PROJECT_ROOT, get_settings
 
@@ -210,6 +210,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("neo4j").setLevel(logging.WARNING)
     try:
         return args.func(args)
+    except DatabaseUnavailable as exc:  # say where we looked: a wrong NEO4J_URI is likely
+        settings = get_settings()
+        where = ("the project's own server" if settings.uses_local_server
+                 else f"NEO4J_URI={settings.neo4j_uri}")
+        print(f"chuyengia: {exc} ({where}, user {settings.neo4j_user!r}, database "
+              f"{settings.neo4j_database!r})", file=sys.stderr)
+        return 2
     except (RegistryError, LocalNeo4jError) as exc:
         print(f"chuyengia: {exc}", file=sys.stderr)
         return 2

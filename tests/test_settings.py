@@ -27,3 +27,27 @@ def test_graphiql_only_in_development_by_default():
     assert Settings(CHUYENGIA_ENV="development").graphiql_enabled
     assert not Settings(CHUYENGIA_ENV="production").graphiql_enabled
     assert Settings(CHUYENGIA_ENV="production", CHUYENGIA_GRAPHIQL=True).graphiql_enabled
+
+
+def test_the_cli_names_the_database_it_could_not_reach(monkeypatch, capsys):
+    import socket
+
+    from registry import cli
+    from registry.settings import get_settings
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("NEO4J_URI", f"bolt://127.0.0.1:{port}")
+    monkeypatch.setenv("NEO4J_PASSWORD", "secret-not-shown")
+    monkeypatch.setenv("NEO4J_DATABASE", "registry")
+    monkeypatch.setenv("CHUYENGIA_DB_RETRY_SECONDS", "0")
+    get_settings.cache_clear()
+    try:
+        assert cli.main(["db", "migrate"]) == 2
+    finally:
+        get_settings.cache_clear()
+    err = capsys.readouterr().err
+    assert f"cannot be reached (NEO4J_URI=bolt://127.0.0.1:{port}, user 'neo4j', " \
+           "database 'registry')" in err
+    assert "secret-not-shown" not in err
