@@ -2,8 +2,10 @@
 
 train     features for every recorded decision, grouped cross-validation of the learned
           ranker against the transparent weights (NDCG@10, MAP on held-out tasks), then a
-          fit on all decisions, saved with skops and made ``current`` (a running server picks
-          it up within a second).
+          fit on all decisions, saved with skops. It is made ``current`` (a running server
+          picks it up within a second) only when it ranked the held-out tasks better than the
+          transparent weights (NDCG@10; a tie keeps the weights, which explain themselves),
+          or with ``--force``; otherwise the model in use stays and the report says why.
 evaluate  the same cross-validation, with the hyper-parameters of the current learned model
           if there is one, plus that model's own scores on the decisions (in-sample: it was
           trained on them, so read it as an upper bound).
@@ -18,7 +20,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from matching.models import ModelStore
-from matching.rankers import LearnedRanker
+from matching.rankers import TRANSPARENT_MODEL_ID, LearnedRanker
 from matching.service import Matcher
 from matching.training import CrossValidation, TrainingSet, cross_validate, evaluate, training_set
 
@@ -55,8 +57,17 @@ def run_matcher_command(db: Any, args: argparse.Namespace, *, out: TextIO | None
         _table(cv, out)
         model = LearnedRanker().fit(ts.X, ts.y, sample_weight=ts.weight)
         model_id = store.save(model, metrics=cv.as_dict(), training=ts.summary())
-        store.set_current(model_id)
-        out.write(f"saved {model_id} in {store.directory} and made it current\n")
+        better = cv.learned["NDCG@10"] > cv.transparent["NDCG@10"]
+        if better or getattr(args, "force", False):
+            store.set_current(model_id)
+            out.write(f"saved {model_id} in {store.directory} and made it current"
+                      + ("" if better else " (--force)") + "\n")
+        else:
+            out.write(f"saved {model_id} in {store.directory}; not made current: on held-out "
+                      f"tasks it scored NDCG@10 {cv.learned['NDCG@10']:.4f} against "
+                      f"{cv.transparent['NDCG@10']:.4f} for the transparent weights; the "
+                      f"matcher keeps {store.current_id() or TRANSPARENT_MODEL_ID} (--force "
+                      "to use it anyway)\n")
         return 0
     if args.action == "evaluate":
         current = store.current_id()

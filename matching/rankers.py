@@ -160,8 +160,13 @@ class LearnedRanker(ClassifierMixin, BaseEstimator):
             ("model", LogisticRegression(C=self.C, class_weight=self.class_weight,
                                          max_iter=self.max_iter)),
         ])
-        self.pipeline_.fit(X, y, scale__sample_weight=sample_weight,
-                           model__sample_weight=sample_weight)
+        # With sample weights, scikit-learn's variance of a constant feature (a feature no
+        # decided candidate differs on, common with few decisions) can come out a hair below
+        # zero; the scaler masks such features, but takes the square root of every variance
+        # first and warns. Real NaN in X is refused above by ``validate_data``.
+        with np.errstate(invalid="ignore"):
+            self.pipeline_.fit(X, y, scale__sample_weight=sample_weight,
+                               model__sample_weight=sample_weight)
         model, scaler = self.pipeline_["model"], self.pipeline_["scale"]
         self.n_iter_ = model.n_iter_
         if len(self.classes_) == 2:

@@ -183,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     m = sub.add_parser("matcher", help="train or evaluate the learned ranker")
     m.add_argument("action", choices=["train", "evaluate"])
     m.add_argument("--folds", type=int, default=5)
+    m.add_argument("--force", action="store_true",
+                   help="train: make the new model current even if it does not beat the "
+                        "transparent weights on held-out tasks")
     m.set_defaults(func=cmd_matcher)
 
     b = sub.add_parser("bench", help="quality benchmarks")

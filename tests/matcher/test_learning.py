@@ -90,6 +90,37 @@ def test_train_command_saves_a_model_the_matcher_then_uses(db: Database, matcher
     assert f"current model {model_id}" in out.getvalue()
 
 
+def test_a_model_no_better_than_the_weights_is_saved_but_not_used(db: Database, matcher):
+    # The leads choose exactly whom the transparent weights rank first: nothing to improve
+    # on, so the model learned from it must not replace the weights unless forced.
+    rng = np.random.default_rng(7)
+    for i in range(30):
+        add(db, f"e{i}", yearsExperience=int(rng.integers(1, 30)),
+            hIndex=int(rng.integers(0, 30)), verified=bool(rng.integers(0, 2)),
+            skills=[skill("large-language-models", int(rng.integers(1, 6))),
+                    skill("transformers", int(rng.integers(1, 6)))])
+    lead = create_account(db, name="Lead", role="PROGRAMME_LEAD")[0].id
+    for topic in TOPICS[:6]:
+        task = create_task(db, posted_by=lead, data=task_input(
+            title=f"Mô hình ngôn ngữ cho {topic}", status="OPEN",
+            requirements=[{"skill": "large-language-models"}, {"skill": "transformers",
+                                                               "weight": 0.5}]))
+        ranked = [c.expert_id for c in matcher.rank(db, task.id, first=12).candidates]
+        for k, eid in enumerate(ranked):
+            record_decision(db, task_id=task.id, expert_id=eid, actor_id=lead,
+                            kind="SELECTED" if k < 3 else "REJECTED")
+    out = io.StringIO()
+    args = argparse.Namespace(action="train", folds=3)
+    assert run_matcher_command(db, args, out=out, matcher=matcher) == 0
+    assert "not made current" in out.getvalue() and "keeps transparent-v1" in out.getvalue()
+    assert matcher.store.current_id() is None
+    assert len(list(matcher.store.directory.glob("*.skops"))) == 1  # kept for inspection
+    out = io.StringIO()
+    args = argparse.Namespace(action="train", folds=3, force=True)
+    assert run_matcher_command(db, args, out=out, matcher=matcher) == 0
+    assert matcher.store.current_id() is not None and "(--force)" in out.getvalue()
+
+
 def test_too_few_decisions_are_reported_not_trained(db: Database, matcher):
     out = io.StringIO()
     assert run_matcher_command(db, argparse.Namespace(action="train", folds=5), out=out,
@@ -102,3 +133,17 @@ def test_metrics():
     assert ndcg_at_k(np.array([1, 0, 0])) == 1.0
     assert ndcg_at_k(np.array([0, 0, 1])) == pytest.approx(0.5)
     assert average_precision(np.array([False, True, False, True])) == pytest.approx(0.5)
+
+
+def test_a_feature_every_decided_candidate_shares_is_no_warning():
+    import warnings
+
+    from matching.rankers import LearnedRanker
+
+    X = np.array([[0.5, 0.1], [0.25, 0.1], [0.5, 0.1], [0.75, 0.1]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = LearnedRanker().fit(X, [0, 0, 1, 1], sample_weight=[0.5, 0.4, 1.0, 0.7])
+    scores = model.decision_function(X)
+    assert np.isfinite(scores).all() and scores[3] > scores[1]
+    assert abs(model.coef_[1]) < 1e-12  # the shared feature carries no weight
