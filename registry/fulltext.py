@@ -13,9 +13,9 @@ import functools
 import re
 from collections.abc import Collection
 
-from registry.names import fold
+from registry.names import fold, normalize_text
 
-__all__ = ["lucene_query", "words"]
+__all__ = ["exact_name_query", "lucene_query", "words"]
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset("a an and the of for in on to with by or".split())
@@ -53,3 +53,17 @@ def lucene_query(text: str, *, prefix_last: bool = False, any_word: bool = False
     if prefix_last and len(parts[-1]) >= 2:
         parts[-1] = f"({parts[-1]} OR {parts[-1]}*)"
     return (" OR " if any_word else " AND ").join(parts)
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def exact_name_query(text: str) -> str | None:
+    """A query for the names as written (the ``expert_name_exact`` index): the words of
+    ``text`` that carry diacritics or letters such as đ, in the stored spelling (NFC, one tone
+    style, real Đ), lower case, any of them; ``None`` when the text has none, since a word
+    typed without diacritics says nothing about which spelling was meant. Letters only, so no
+    Lucene operator can get in."""
+    terms = [w for w in _LETTERS.findall(normalize_text(text.lower()).lower()) if not w.isascii()]
+    terms = list(dict.fromkeys(w[:MAX_WORD_LENGTH] for w in terms))[:MAX_WORDS]
+    return " OR ".join(terms) if terms else None

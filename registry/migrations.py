@@ -105,6 +105,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         "lock records that serialise imports naming one person (registry.identity.hold)",
         (_unique("IdentityLock", "stripe"),),
     ),
+    Migration(
+        "0006-exact-names",
+        "full-text index of names as written (lower case, diacritics kept), so a search typed "
+        "with diacritics ranks that spelling first",
+        (
+            "CREATE FULLTEXT INDEX expert_name_exact IF NOT EXISTS FOR (n:Expert) "
+            "ON EACH [n.fullName] "
+            "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words', "
+            "`fulltext.eventually_consistent`: false}}",
+        ),
+    ),
 )
 
 

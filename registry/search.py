@@ -5,6 +5,12 @@ per sort key); every value a caller gives travels as a ``$parameter``. Free text
 the folding full-text indexes over profiles and publications, so ``nguyen duc`` finds
 ``Nguyễn Đức``. Visibility is part of every query: anonymous callers see PUBLIC profiles,
 signed-in callers PUBLIC and REGISTERED ones, admins all; an expert also sees their own.
+
+Folding finds every spelling, and a search typed with diacritics prefers the one typed: the
+experts it matches whose name holds a typed word as written (``Đặng`` rather than ``Đăng``
+or ``Dang``, ``Hùng`` rather than ``Hưng``) get that word's score in the index of names as
+written (``expert_name_exact``), times ``EXACT_NAME_WEIGHT``, added to their relevance. Who
+matches does not change.
 """
 
 from __future__ import annotations
@@ -17,11 +23,12 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+import numpy as np
 from neo4j import ManagedTransaction
 
 from registry.db import Database, run
 from registry.errors import Code, ValidationError
-from registry.fulltext import lucene_query
+from registry.fulltext import exact_name_query, lucene_query
 from registry.search_index import SearchIndex, index_for
 from registry.taxonomy import narrower_closure, skills_in_areas
 
@@ -30,6 +37,10 @@ __all__ = ["ExpertFilter", "ExpertSort", "Viewer", "SearchPage", "search_experts
 
 MAX_PAGE = 100
 TEXT_HITS = 5000  # full-text hits considered per index before filtering
+# A name that holds a typed word as written gains this many times that word's score there:
+# enough to put the spelling typed before the others (whose folded scores include the
+# folded name variants), not so much that a name outweighs a text that matches much better.
+EXACT_NAME_WEIGHT = 3.0
 
 
 class ExpertSort(str, Enum):
@@ -124,6 +135,23 @@ CALL () {
 WITH e, sum(score) AS relevance
 """  # only experts author (registry.experts): no label check on the thousands of authors
 _ALL_SOURCE = "MATCH (e:Expert) WITH e, 0.0 AS relevance\n"
+# The names that hold a typed word as written, and the bonus they get once matched.
+_EXACT_NAMES = """
+CALL db.index.fulltext.queryNodes('expert_name_exact', $exact, {limit: $hits}) YIELD node, score
+RETURN collect(node.id) AS ids, collect(score) AS scores
+"""
+_EXACT_BONUS = "WITH e, relevance + coalesce($exact[e.id], 0.0) AS relevance\n"
+
+
+def _exact_scores(tx: ManagedTransaction, text: str | None) -> dict[str, float]:
+    """Expert id -> score of the names that hold a word of ``text`` as written (none when
+    the text has no word with diacritics)."""
+    query = exact_name_query(text or "")
+    if query is None:
+        return {}
+    row = run(tx, _EXACT_NAMES, exact=query, hits=TEXT_HITS)[0]
+    return {e: EXACT_NAME_WEIGHT * score for e, score in zip(row["ids"], row["scores"],
+                                                             strict=True)}
 
 # Filter name -> Cypher predicate over `e`; included only when the filter is given.
 _PREDICATES = {
@@ -235,7 +263,9 @@ def search_experts(
         where, params = _where(tx, filter, viewer)
         params.update(sparams, skip=offset, first=first)
         if sparams:  # full text: the hits are bounded, so one statement ranks and counts
-            row = run(tx, source + where + _RANKED_PAGE.format(order=order), **params)[0]
+            params["exact"] = _exact_scores(tx, filter.text)
+            row = run(tx, source + _EXACT_BONUS + where + _RANKED_PAGE.format(order=order),
+                      **params)[0]
             page, total = row["page"], row["total"]
         else:
             page = run(tx, source + where + f"RETURN e.id AS id, relevance ORDER BY {order} "
@@ -264,6 +294,13 @@ def _ranked_in_memory(tx: ManagedTransaction, index: SearchIndex, f: ExpertFilte
     """The page and count of a text search, as the Cypher statement gives them, from the
     full-text hits and ``index`` (``registry.search_index``)."""
     rows, relevance = index.hits(tx, q, TEXT_HITS)
+    exact = _exact_scores(tx, f.text)
+    if exact:  # added once the sum is made, as the statement adds it
+        named = np.array(index.rows_of(exact), dtype=np.int64)
+        at = np.minimum(np.searchsorted(rows, named), max(len(rows) - 1, 0))
+        matched = (named >= 0) & (rows[at] == named) if len(rows) else named < -1
+        relevance = relevance.copy()
+        relevance[at[matched]] += np.array(list(exact.values()))[matched]
     mask = index.passing(
         rows, f, viewer, closure=lambda skills: narrower_closure(tx, list(skills)),
         area_skills=lambda areas: skills_in_areas(tx, list(areas)))

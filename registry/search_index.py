@@ -526,6 +526,11 @@ class SearchIndex:
             self._ranks = (name_rank, id_rank)
         return self._ranks
 
+    def rows_of(self, expert_ids: Iterable[str]) -> list[int]:
+        """Each expert's row (-1 for one the index does not hold)."""
+        with self.lock:
+            return [self.row_of.get(e, -1) for e in expert_ids]
+
     def ids(self, rows: Iterable[int]) -> list[str]:
         with self.lock:
             return [self._id_of_row[r] for r in rows]

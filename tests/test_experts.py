@@ -134,6 +134,32 @@ def test_folding_search_finds_vietnamese_names(db: Database, query, name):
         assert names[0] == name
 
 
+def test_a_search_typed_with_diacritics_ranks_that_spelling_first(db: Database):
+    def add(name: str, key: str) -> str:
+        return experts.create_expert(db, profile(
+            email=f"{key}@example.org", fullName=name, headline="Thiết kế vi mạch",
+            publications=[], patents=[]))["id"]
+
+    family = add("Đặng Văn Hải", "hai")
+    given = add("Lê Văn Đăng", "dang")
+    plain = add("Dang Van Cuong", "cuong")  # an overseas record without diacritics
+    hung, hưng = add("Trần Văn Hùng", "hung"), add("Trần Văn Hưng", "hung2")
+
+    def ranked(text: str) -> list[str]:
+        pages = [search_experts(db, filter=ExpertFilter(text=text), viewer=Viewer(admin=True),
+                                first=10, in_memory=flag) for flag in (True, False)]
+        assert pages[0].ids == pages[1].ids and pages[0].scores == pages[1].scores
+        return pages[0].ids
+
+    assert set(ranked("dang")) == set(ranked("Đặng")) == set(ranked("Đăng")) == {
+        family, given, plain}  # folding still finds every spelling
+    assert ranked("Đặng")[0] == family
+    assert ranked("ĐĂNG")[0] == given
+    assert ranked("Hùng")[0] == hung and ranked("Hưng")[0] == hưng
+    assert ranked("trần văn hùng")[0] == hung
+    assert set(ranked("Hung")) == {hung, hưng}
+
+
 def _organizations(db: Database) -> set[str]:
     return {r["name"] for r in db.query("MATCH (o:Organization) RETURN o.name AS name")}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from registry.fulltext import MAX_ANY_WORDS, MAX_WORDS, lucene_query, words
+from registry.fulltext import MAX_ANY_WORDS, MAX_WORDS, exact_name_query, lucene_query, words
 
 
 def test_operators_are_dropped_and_text_folded():
@@ -35,3 +35,11 @@ def test_words_left_out_before_the_limit_unless_none_would_remain():
     # A text of nothing but left-out words is still searched for, whole.
     assert lucene_query("research research on", any_word=True,
                         leave_out={"research"}) == "research"
+
+
+def test_the_exact_name_query_keeps_the_words_typed_with_diacritics():
+    # look-alike Đ, old tone style, upper case: the stored spelling; plain words say nothing
+    assert exact_name_query("Ðặng THỊ Hòa Nguyen") == "đặng OR thị OR hoà"
+    assert exact_name_query("Nguyen Van Hung") is None
+    assert exact_name_query('Đặng") OR name:* AND (Hùng~2)') == "đặng OR hùng"
+    assert exact_name_query("+-&|!(){}[]^~*?:\\/ 12") is None

@@ -15,7 +15,7 @@ from seed.demo import seed_demo
 from tests.api.support import person, seed
 
 TERMS = ["machine learning", "chip", "robot", "vi mach", "quantum", "hoc may", "nano", "pin",
-         "nguyen", "tran van", "5G mang", "dien"]
+         "nguyen", "tran van", "5G mang", "dien", "Trần Văn", "Nguyễn", "Đặng thị", "vi mạch"]
 
 
 def _both(db: Database, **kw) -> tuple[tuple, tuple]:
