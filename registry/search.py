@@ -135,23 +135,22 @@ CALL () {
 WITH e, sum(score) AS relevance
 """  # only experts author (registry.experts): no label check on the thousands of authors
 _ALL_SOURCE = "MATCH (e:Expert) WITH e, 0.0 AS relevance\n"
-# The names that hold a typed word as written, and the bonus they get once matched.
+# The names that hold a typed word as written (by node id), and the bonus they get once
+# matched (``search_index`` asks for them with its hits, in the same round trip).
 _EXACT_NAMES = """
 CALL db.index.fulltext.queryNodes('expert_name_exact', $exact, {limit: $hits}) YIELD node, score
-RETURN collect(node.id) AS ids, collect(score) AS scores
+RETURN collect(id(node)) AS nodes, collect(score) AS scores
 """
-_EXACT_BONUS = "WITH e, relevance + coalesce($exact[e.id], 0.0) AS relevance\n"
+_EXACT_BONUS = "WITH e, relevance + coalesce($exact[toString(id(e))], 0.0) AS relevance\n"
 
 
-def _exact_scores(tx: ManagedTransaction, text: str | None) -> dict[str, float]:
-    """Expert id -> score of the names that hold a word of ``text`` as written (none when
-    the text has no word with diacritics)."""
-    query = exact_name_query(text or "")
+def _exact_scores(tx: ManagedTransaction, query: str | None) -> dict[str, float]:
+    """Node id (as text) -> bonus of the names the exact-name ``query`` finds."""
     if query is None:
         return {}
     row = run(tx, _EXACT_NAMES, exact=query, hits=TEXT_HITS)[0]
-    return {e: EXACT_NAME_WEIGHT * score for e, score in zip(row["ids"], row["scores"],
-                                                             strict=True)}
+    return {str(n): EXACT_NAME_WEIGHT * score for n, score in zip(row["nodes"], row["scores"],
+                                                                  strict=True)}
 
 # Filter name -> Cypher predicate over `e`; included only when the filter is given.
 _PREDICATES = {
@@ -263,7 +262,7 @@ def search_experts(
         where, params = _where(tx, filter, viewer)
         params.update(sparams, skip=offset, first=first)
         if sparams:  # full text: the hits are bounded, so one statement ranks and counts
-            params["exact"] = _exact_scores(tx, filter.text)
+            params["exact"] = _exact_scores(tx, exact_name_query(filter.text or ""))
             row = run(tx, source + _EXACT_BONUS + where + _RANKED_PAGE.format(order=order),
                       **params)[0]
             page, total = row["page"], row["total"]
@@ -293,14 +292,14 @@ def _ranked_in_memory(tx: ManagedTransaction, index: SearchIndex, f: ExpertFilte
                       ) -> tuple[list[str], list[float], int]:
     """The page and count of a text search, as the Cypher statement gives them, from the
     full-text hits and ``index`` (``registry.search_index``)."""
-    rows, relevance = index.hits(tx, q, TEXT_HITS)
-    exact = _exact_scores(tx, f.text)
-    if exact:  # added once the sum is made, as the statement adds it
-        named = np.array(index.rows_of(exact), dtype=np.int64)
+    exact = exact_name_query(f.text or "")
+    if exact is None:
+        rows, relevance = index.hits(tx, q, TEXT_HITS)
+    else:  # the bonus is added once the sum is made, as the statement adds it
+        rows, relevance, (named, bonus) = index.hits_and_names(tx, q, TEXT_HITS, exact)
         at = np.minimum(np.searchsorted(rows, named), max(len(rows) - 1, 0))
-        matched = (named >= 0) & (rows[at] == named) if len(rows) else named < -1
-        relevance = relevance.copy()
-        relevance[at[matched]] += np.array(list(exact.values()))[matched]
+        matched = rows[at] == named if len(rows) else np.zeros(len(named), dtype=bool)
+        relevance[at[matched]] += EXACT_NAME_WEIGHT * bonus[matched]
     mask = index.passing(
         rows, f, viewer, closure=lambda skills: narrower_closure(tx, list(skills)),
         area_skills=lambda areas: skills_in_areas(tx, list(areas)))

@@ -96,20 +96,31 @@ CALL () {
   RETURN collect(id(node)) AS works, collect(score * 0.5) AS work_scores
 }
 """,
+    # The names as written (``registry.search``: a text typed with diacritics), not summed
+    # with the others: the search adds them to the experts the two calls above match.
+    "names": """
+CALL () {
+  CALL db.index.fulltext.queryNodes('expert_name_exact', $exact, {limit: $hits})
+  YIELD node, score
+  RETURN collect(id(node)) AS names, collect(score) AS name_scores
 }
-_RETURNED = {"profiles": ("profiles", "profile_scores"), "works": ("works", "work_scores")}
+""",
+}
+_RETURNED = {"profiles": ("profiles", "profile_scores"), "works": ("works", "work_scores"),
+             "names": ("names", "name_scores")}
 TEXT_PARTS = ("profiles", "works")
 
 
 def _look(parts: tuple[str, ...]) -> str:
     returned = [name if part in parts else f"[] AS {name}"
-                for part in TEXT_PARTS for name in _RETURNED[part]]
+                for part in _RETURNED for name in _RETURNED[part]]
     return (_CHANGED + "".join(_TEXT_CALLS[p] for p in parts)
             + "RETURN changed, COUNT { (:Expert) } AS total, datetime().epochSeconds AS now, "
             + ", ".join(returned))
 
 
-_LOOK = {parts: _look(parts) for parts in (TEXT_PARTS, ("profiles",), ("works",))}
+_LOOK = {parts: _look(parts) for parts in (TEXT_PARTS, (*TEXT_PARTS, "names"), ("profiles",),
+                                           ("works",))}
 _LISTING = f"""
 MATCH (e:Expert)
 RETURN e.id AS id, e.version AS version, id(e) AS node, {_STAMP} AS updated
@@ -410,8 +421,20 @@ class SearchIndex:
         """Rows (ascending) and summed scores of the experts the text finds (unfiltered),
         the index first brought up to date (in the search's transaction). ``parts``: both
         full-text indexes, or one of ``TEXT_PARTS`` only."""
+        rows, scores, _ = self._hits(tx, q, limit, parts, None)
+        return rows, scores
+
+    def hits_and_names(self, tx: ManagedTransaction, q: str, limit: int, exact: str
+                       ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        """``hits`` of both indexes, and the rows and scores of the names as written that
+        the query ``exact`` finds (``registry.search``), in the same round trip."""
+        return self._hits(tx, q, limit, (*TEXT_PARTS, "names"), exact)
+
+    def _hits(self, tx: ManagedTransaction, q: str, limit: int, parts: tuple[str, ...],
+              exact: str | None) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
         # Whatever changed before the last look (less the overlap) was seen then.
-        top = run(tx, _LOOK[parts], since=self.checked - _OVERLAP_SECONDS, q=q, hits=limit)[0]
+        top = run(tx, _LOOK[parts], since=self.checked - _OVERLAP_SECONDS, q=q, hits=limit,
+                  exact=exact)[0]
         self._catch_up(tx, top)
         p_nodes = np.array(top["profiles"], dtype=np.int64)
         w_nodes = np.array(top["works"], dtype=np.int64)
@@ -432,7 +455,10 @@ class SearchIndex:
         scores = np.concatenate([np.array(top["profile_scores"], dtype=np.float64),
                                  w_scores[w_of]])
         ok = rows >= 0
-        return summed(rows[ok], scores[ok])
+        with self.lock:  # a name hit is one of the experts the profiles' call can see
+            n_rows = self._rows_of_nodes(np.array(top["names"], dtype=np.int64))
+        n_scores = np.array(top["name_scores"], dtype=np.float64)
+        return (*summed(rows[ok], scores[ok]), (n_rows[n_rows >= 0], n_scores[n_rows >= 0]))
 
     def passing(self, rows: np.ndarray, f: ExpertFilter, viewer: Viewer,
                 closure: Callable[[Sequence[str]], list[str]],
@@ -525,11 +551,6 @@ class SearchIndex:
             name_rank[by_name] = np.cumsum(steps)
             self._ranks = (name_rank, id_rank)
         return self._ranks
-
-    def rows_of(self, expert_ids: Iterable[str]) -> list[int]:
-        """Each expert's row (-1 for one the index does not hold)."""
-        with self.lock:
-            return [self.row_of.get(e, -1) for e in expert_ids]
 
     def ids(self, rows: Iterable[int]) -> list[str]:
         with self.lock:
