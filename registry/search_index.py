@@ -455,7 +455,7 @@ class SearchIndex:
         scores = np.concatenate([np.array(top["profile_scores"], dtype=np.float64),
                                  w_scores[w_of]])
         ok = rows >= 0
-        with self.lock:  # a name hit is one of the experts the profiles' call can see
+        with self.lock:  # names the look found: their experts are known by now
             n_rows = self._rows_of_nodes(np.array(top["names"], dtype=np.int64))
         n_scores = np.array(top["name_scores"], dtype=np.float64)
         return (*summed(rows[ok], scores[ok]), (n_rows[n_rows >= 0], n_scores[n_rows >= 0]))
