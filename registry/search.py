@@ -297,9 +297,10 @@ def _ranked_in_memory(tx: ManagedTransaction, index: SearchIndex, f: ExpertFilte
         rows, relevance = index.hits(tx, q, TEXT_HITS)
     else:  # the bonus is added once the sum is made, as the statement adds it
         rows, relevance, (named, bonus) = index.hits_and_names(tx, q, TEXT_HITS, exact)
-        at = np.minimum(np.searchsorted(rows, named), max(len(rows) - 1, 0))
-        matched = rows[at] == named if len(rows) else np.zeros(len(named), dtype=bool)
-        relevance[at[matched]] += EXACT_NAME_WEIGHT * bonus[matched]
+        if len(rows) and len(named):  # names of experts the text does not match add nothing
+            at = np.minimum(np.searchsorted(rows, named), len(rows) - 1)
+            matched = rows[at] == named
+            relevance[at[matched]] += EXACT_NAME_WEIGHT * bonus[matched]
     mask = index.passing(
         rows, f, viewer, closure=lambda skills: narrower_closure(tx, list(skills)),
         area_skills=lambda areas: skills_in_areas(tx, list(areas)))

@@ -561,7 +561,9 @@ def summed(rows: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray
     """Each distinct row (ascending) with the sum of its scores. ``bincount`` adds in input
     order, as Cypher's ``sum()`` does: the same floats."""
     unique, inverse = np.unique(rows, return_inverse=True)
-    return unique, np.bincount(inverse, weights=scores, minlength=len(unique))
+    # (bincount of nothing gives integers, even with weights)
+    sums = np.bincount(inverse, weights=scores, minlength=len(unique))
+    return unique, sums.astype(np.float64, copy=False)
 
 
 # -- one index per database ----------------------------------------------------------------

@@ -158,6 +158,7 @@ def test_a_search_typed_with_diacritics_ranks_that_spelling_first(db: Database):
     assert ranked("Hùng")[0] == hung and ranked("Hưng")[0] == hưng
     assert ranked("trần văn hùng")[0] == hung
     assert set(ranked("Hung")) == {hung, hưng}
+    assert ranked("Đặng Zzyzx") == ranked("Hùng Đặng") == []  # names alone match nothing
 
 
 def _organizations(db: Database) -> set[str]:
